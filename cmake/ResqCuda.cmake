@@ -1,0 +1,17 @@
+# RESQ_ENABLE_CUDA: build the CUDA parts (kernels, PTX checks). Default: on when nvcc exists.
+find_program(RESQ_NVCC nvcc HINTS /usr/local/cuda/bin ENV CUDA_PATH PATH_SUFFIXES bin)
+if(RESQ_NVCC)
+  set(_resq_cuda_default ON)
+else()
+  set(_resq_cuda_default OFF)
+endif()
+option(RESQ_ENABLE_CUDA "Build CUDA kernels and GPU checks (needs nvcc)" ${_resq_cuda_default})
+
+if(RESQ_ENABLE_CUDA AND NOT RESQ_NVCC)
+  message(FATAL_ERROR "resq: RESQ_ENABLE_CUDA=ON but no nvcc was found in /usr/local/cuda/bin or on PATH")
+endif()
+if(RESQ_ENABLE_CUDA)
+  message(STATUS "resq: CUDA enabled (nvcc: ${RESQ_NVCC})")
+else()
+  message(STATUS "resq: CUDA disabled (no nvcc in /usr/local/cuda/bin or on PATH, or RESQ_ENABLE_CUDA=OFF)")
+endif()

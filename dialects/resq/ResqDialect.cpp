@@ -1,0 +1,62 @@
+//===- ResqDialect.cpp - registration and module-level checks of resq ----===//
+
+#include "dialects/resq/ResqDialect.h"
+
+#include "dialects/resq/ResqOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace resq;
+
+#include "dialects/resq/ResqDialect.cpp.inc"
+
+void ResqDialect::initialize() {
+  registerAttributes();
+  registerOps();
+}
+
+Operation *ResqDialect::materializeConstant(OpBuilder &builder,
+                                            Attribute value, Type type,
+                                            Location loc) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed || typed.getType() != type)
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, typed);
+}
+
+/// Every `resq.param` of one name must have one type: they all read the same
+/// tensor of the archive.
+static LogicalResult verifyParamTypesAgree(ModuleOp module) {
+  llvm::StringMap<ParamOp> firstUse;
+  WalkResult result = module.walk([&](ParamOp param) {
+    auto [it, inserted] = firstUse.try_emplace(param.getName(), param);
+    if (inserted || it->second.getType() == param.getType())
+      return WalkResult::advance();
+    InFlightDiagnostic diag = param.emitOpError()
+                              << "type " << param.getType()
+                              << " differs from the type "
+                              << it->second.getType() << " of parameter '"
+                              << param.getName() << "' declared earlier";
+    diag.attachNote(it->second.getLoc()) << "declared here";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
+LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  if (attr.getName() != getParamsAttrName())
+    return op->emitError() << "unknown resq attribute '" << attr.getName()
+                           << "'";
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError() << "'" << getParamsAttrName()
+                           << "' may only be attached to a builtin.module";
+  if (!isa<ParamArchiveAttr>(attr.getValue()))
+    return op->emitError() << "'" << getParamsAttrName()
+                           << "' expects a #resq.archive attribute, found "
+                           << attr.getValue();
+  return verifyParamTypesAgree(module);
+}

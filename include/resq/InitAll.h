@@ -1,0 +1,44 @@
+//===- InitAll.h - the one registration point of every resq tool -*- C++ -*-===//
+//
+// Every tool registers dialects and passes through this header, so that a
+// dialect or pass added here is available everywhere at once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_INITALL_H
+#define RESQ_INITALL_H
+
+#include "dialects/resq/ResqDialect.h"
+#include "passes/simplify/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+namespace resq {
+
+/// resq's own dialects.
+inline void registerResqDialects(mlir::DialectRegistry &registry) {
+  registry.insert<ResqDialect>();
+}
+
+/// resq's own passes and pipelines.
+inline void registerResqPasses() { registerResqSimplifyPasses(); }
+
+/// Upstream MLIR's dialects and extensions plus resq's.
+inline void registerAllDialects(mlir::DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registerResqDialects(registry);
+}
+
+/// Upstream MLIR's passes plus resq's.
+inline void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerResqPasses();
+}
+
+} // namespace resq
+
+#endif // RESQ_INITALL_H

@@ -1,0 +1,33 @@
+# lit configuration of resq's regression tests (test/Dialect, test/Passes, ...).
+#
+# Parameters (lit --param NAME=VALUE):
+#   verify_roundtrip=1  run every resq-opt invocation with --verify-roundtrip,
+#                       which re-parses the printed output in both the custom
+#                       and the generic form and checks it is unchanged.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "resq"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.resq_obj_root, "test")
+
+config.substitutions.append(("%resq_src_root", config.resq_src_root))
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+verify_roundtrip = lit_config.params.get("verify_roundtrip", "0") == "1"
+if verify_roundtrip:
+    config.available_features.add("verify-roundtrip")
+resq_opt_args = ["--verify-roundtrip"] if verify_roundtrip else []
+
+llvm_config.add_tool_substitutions(
+    [ToolSubst("resq-opt", extra_args=resq_opt_args, unresolved="fatal")],
+    [config.resq_tools_dir],
+)
