@@ -48,8 +48,8 @@ static LogicalResult verifyParamTypesAgree(ModuleOp module) {
 LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() != getParamsAttrName())
-    return op->emitError() << "unknown resq attribute '" << attr.getName()
-                           << "'";
+    return op->emitError() << "unknown resq attribute '"
+                           << attr.getName().getValue() << "'";
   auto module = dyn_cast<ModuleOp>(op);
   if (!module)
     return op->emitError() << "'" << getParamsAttrName()
