@@ -25,6 +25,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 verify_roundtrip = lit_config.params.get("verify_roundtrip", "0") == "1"
 if verify_roundtrip:
     config.available_features.add("verify-roundtrip")
+    # A separate output tree, so both variants of a test can run at once.
+    config.test_exec_root = os.path.join(config.resq_obj_root, "test-roundtrip")
 resq_opt_args = ["--verify-roundtrip"] if verify_roundtrip else []
 
 llvm_config.add_tool_substitutions(
