@@ -22,6 +22,8 @@ def ResqSimplify : Pass<"resq-simplify"> {
     * `resq.silu` of a finite constant folds to a constant;
     * `resq.subspace_quant` with a single channel range becomes
       `resq.fake_quant` `per_token` (or `per_group` with its group size).
+
+    resq ops have no side effects, so those left without uses are erased.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::resq::ResqDialect"];
