@@ -6,6 +6,7 @@
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace resq;
@@ -149,16 +150,18 @@ LogicalResult SubspaceQuantOp::verify() {
   if (ranges.empty())
     return emitOpError() << "expected at least one channel range";
 
-  // Each range's size and bits were checked when its attribute was built.
-  int64_t covered = 0;
+  // Each range's size (positive) and bits were checked when its attribute
+  // was built; the sum saturates instead of overflowing.
+  uint64_t covered = 0;
   for (auto range : ranges.getAsRange<BitRangeAttr>())
-    covered += range.getSize();
+    covered = llvm::SaturatingAdd(covered,
+                                  static_cast<uint64_t>(range.getSize()));
 
   std::optional<int64_t> groupSize = getGroupSize();
   if (groupSize && failed(verifyGroupSize(*this, *groupSize, input)))
     return failure();
   int64_t target = groupSize ? *groupSize : input.getShape().back();
-  if (ShapedType::isDynamic(target) || covered == target)
+  if (ShapedType::isDynamic(target) || covered == static_cast<uint64_t>(target))
     return success();
   return emitOpError() << "expected the channel ranges to tile "
                        << (groupSize ? "each group" : "the last dimension")

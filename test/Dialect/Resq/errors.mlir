@@ -781,3 +781,11 @@ func.func @f(%x: tensor<8x64xf32>) {
 
 // expected-error @+1 {{expected a positive channel count in a bit range, found -2}}
 module attributes {resq.check = [#resq.range<size = -2, bits = 4>]} {}
+
+// -----
+
+func.func @f(%x: tensor<8x64xf32>) {
+  // expected-error @+1 {{'resq.subspace_quant' op expected the channel ranges to tile the last dimension (64 channels) exactly, but they cover 18446744073709551614}}
+  %0 = resq.subspace_quant %x [9223372036854775807 : i4, 9223372036854775807 : i8] : tensor<8x64xf32>
+  return
+}

@@ -116,4 +116,21 @@ func.func @subspace_quant(%x: tensor<1x8x64xf32>) -> (tensor<1x8x64xf32>, tensor
   return %0, %1 : tensor<1x8x64xf32>, tensor<1x8x64xf32>
 }
 
+// Dynamic dims are accepted wherever a static dim would be; the verifiers
+// check what the known dims allow.
+// CHECK-LABEL: func.func @dynamic_dims
+func.func @dynamic_dims(%x: tensor<?x?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>, %r: tensor<?x?x?x?xf32>, %c: tensor<?x?xf32>) {
+  // CHECK: resq.linear {{.*}} -> tensor<?x?x?xf32>
+  %0 = resq.linear %x, %w, %b : (tensor<?x?x?xf32>, tensor<?x?xf32>, tensor<?xf32>) -> tensor<?x?x?xf32>
+  // CHECK: resq.rope {{.*}} half : tensor<?x?x?x?xf32>, tensor<?x?xf32>
+  %1 = resq.rope %r, %c, %c half : tensor<?x?x?x?xf32>, tensor<?x?xf32>
+  // CHECK: resq.attention {{.*}} -> (tensor<?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  %2:3 = resq.attention %x, %x, %x mask %c past %r, %r heads 8 kv_heads 4 causal : (tensor<?x?x?xf32>, tensor<?x?x?xf32>, tensor<?x?x?xf32>, tensor<?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) -> (tensor<?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  // CHECK: resq.rotate {{.*}} hadamard seed 1 online : tensor<?x?x?xf32>
+  %3 = resq.rotate %x hadamard seed 1 online : tensor<?x?x?xf32>
+  // CHECK: resq.subspace_quant {{.*}} [7 : i4, 1 : i8] group 8 : tensor<?x?x?xf32>
+  %4 = resq.subspace_quant %x [7 : i4, 1 : i8] group 8 : tensor<?x?x?xf32>
+  return
+}
+
 }
