@@ -33,3 +33,17 @@ llvm_config.add_tool_substitutions(
     [ToolSubst("resq-opt", extra_args=resq_opt_args, unresolved="fatal")],
     [config.resq_tools_dir],
 )
+
+# Features for tests that need tools resq does not always have; a test
+# declares them with REQUIRES and is reported as unsupported where absent.
+#   nvcc      the CUDA toolkit was found at configure time (RESQ_ENABLE_CUDA)
+#   cuda-gpu  an NVIDIA GPU answers nvidia-smi on this machine
+if config.resq_enable_cuda:
+    config.available_features.add("nvcc")
+try:
+    import subprocess
+
+    if subprocess.run(["nvidia-smi", "-L"], capture_output=True, timeout=20).returncode == 0:
+        config.available_features.add("cuda-gpu")
+except (OSError, subprocess.SubprocessError):
+    pass
