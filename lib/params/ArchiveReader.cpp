@@ -1,0 +1,226 @@
+//===- ArchiveReader.cpp - validate and map a safetensors file -----------===//
+
+#include "HeaderJson.h"
+#include "resq/params/Archive.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace resq::params {
+
+namespace {
+/// The header-size limit of the reference implementation: a larger header
+/// is a corrupt or hostile file.
+constexpr uint64_t kMaxHeaderBytes = 100u << 20;
+constexpr size_t kHeaderLengthBytes = 8;
+} // namespace
+
+std::optional<uint64_t> elementCount(const std::vector<int64_t> &shape) {
+  uint64_t count = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0)
+      return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(dim);
+    if (d != 0 && count > UINT64_MAX / d)
+      return std::nullopt;
+    count *= d;
+  }
+  return count;
+}
+
+static bool readTensor(const std::string &name, const json::Value &value,
+                       TensorInfo &info, std::string &error) {
+  auto fail = [&](const std::string &what) {
+    error = "tensor \"" + name + "\": " + what;
+    return false;
+  };
+  if (value.kind != json::Value::Kind::Object)
+    return fail("expected an object");
+  for (const auto &[key, member] : value.object)
+    if (key != "dtype" && key != "shape" && key != "data_offsets")
+      return fail("unknown field \"" + key + "\"");
+
+  const json::Value *dtype = value.member("dtype");
+  if (!dtype || dtype->kind != json::Value::Kind::String)
+    return fail("missing string field \"dtype\"");
+  std::optional<DType> parsed = parseDType(dtype->string);
+  if (!parsed)
+    return fail("unsupported dtype \"" + dtype->string + "\"");
+  info.dtype = *parsed;
+
+  const json::Value *shape = value.member("shape");
+  if (!shape || shape->kind != json::Value::Kind::Array)
+    return fail("missing array field \"shape\"");
+  for (const json::Value &dim : shape->array) {
+    if (dim.kind != json::Value::Kind::Integer || dim.integer < 0)
+      return fail("shape dims must be non-negative integers");
+    info.shape.push_back(dim.integer);
+  }
+
+  const json::Value *offsets = value.member("data_offsets");
+  if (!offsets || offsets->kind != json::Value::Kind::Array ||
+      offsets->array.size() != 2)
+    return fail("\"data_offsets\" must be [begin, end]");
+  for (const json::Value &offset : offsets->array)
+    if (offset.kind != json::Value::Kind::Integer || offset.integer < 0)
+      return fail("data offsets must be non-negative integers");
+  info.begin = static_cast<uint64_t>(offsets->array[0].integer);
+  info.end = static_cast<uint64_t>(offsets->array[1].integer);
+  if (info.end < info.begin)
+    return fail("data offsets end before they begin");
+
+  std::optional<uint64_t> count = elementCount(info.shape);
+  uint64_t width = dtypeSize(info.dtype);
+  if (!count || *count > UINT64_MAX / width)
+    return fail("shape is too large");
+  if (*count * width != info.byteSize())
+    return fail("shape and dtype need " + std::to_string(*count * width) +
+                " bytes but the offsets span " +
+                std::to_string(info.byteSize()));
+  info.name = name;
+  return true;
+}
+
+static bool readMetadata(const json::Value &value,
+                         std::map<std::string, std::string> &meta,
+                         std::string &error) {
+  if (value.kind != json::Value::Kind::Object) {
+    error = "\"__metadata__\" must be an object";
+    return false;
+  }
+  for (const auto &[key, member] : value.object) {
+    if (member.kind != json::Value::Kind::String) {
+      error = "metadata value \"" + key + "\" must be a string";
+      return false;
+    }
+    meta[key] = member.string;
+  }
+  return true;
+}
+
+bool Archive::parse(const uint8_t *bytes, size_t size, std::string &error) {
+  if (size < kHeaderLengthBytes) {
+    error = "file of " + std::to_string(size) +
+            " bytes is too short for a safetensors header";
+    return false;
+  }
+  uint64_t headerBytes = 0;
+  for (size_t i = 0; i < kHeaderLengthBytes; ++i)
+    headerBytes |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+  if (headerBytes > kMaxHeaderBytes ||
+      headerBytes > size - kHeaderLengthBytes) {
+    error = "header length " + std::to_string(headerBytes) +
+            " exceeds the file (" + std::to_string(size) +
+            " bytes) or the 100 MiB limit";
+    return false;
+  }
+  std::string_view text(reinterpret_cast<const char *>(bytes) +
+                            kHeaderLengthBytes,
+                        headerBytes);
+  json::Value root;
+  if (!json::parse(text, root, error))
+    return false;
+  if (root.kind != json::Value::Kind::Object) {
+    error = "the header must be a JSON object";
+    return false;
+  }
+
+  for (const auto &[name, value] : root.object) {
+    if (name == "__metadata__") {
+      if (!readMetadata(value, meta, error))
+        return false;
+      continue;
+    }
+    TensorInfo info;
+    if (!readTensor(name, value, info, error))
+      return false;
+    tensorList.push_back(std::move(info));
+  }
+
+  // The data section must be indexed completely, without holes or overlaps.
+  std::sort(tensorList.begin(), tensorList.end(),
+            [](const TensorInfo &a, const TensorInfo &b) {
+              return a.begin < b.begin || (a.begin == b.begin && a.end < b.end);
+            });
+  uint64_t dataBytes = size - kHeaderLengthBytes - headerBytes;
+  uint64_t expectedBegin = 0;
+  for (const TensorInfo &info : tensorList) {
+    if (info.begin != expectedBegin) {
+      error = "tensor \"" + info.name + "\" starts at byte " +
+              std::to_string(info.begin) + " of the data, expected " +
+              std::to_string(expectedBegin) + " (a hole or an overlap)";
+      return false;
+    }
+    expectedBegin = info.end;
+  }
+  if (expectedBegin != dataBytes) {
+    error = "tensors cover " + std::to_string(expectedBegin) +
+            " bytes but the data section has " + std::to_string(dataBytes);
+    return false;
+  }
+
+  for (size_t i = 0; i < tensorList.size(); ++i)
+    byName.emplace(tensorList[i].name, i);
+  dataSection = bytes + kHeaderLengthBytes + headerBytes;
+  return true;
+}
+
+std::unique_ptr<Archive> Archive::fromBuffer(const uint8_t *bytes, size_t size,
+                                             std::string &error) {
+  std::unique_ptr<Archive> archive(new Archive());
+  if (!archive->parse(bytes, size, error))
+    return nullptr;
+  return archive;
+}
+
+std::unique_ptr<Archive> Archive::open(const std::string &path,
+                                       std::string &error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot open '" + path + "': " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat status;
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    error = "'" + path + "' is not a regular file";
+    ::close(fd);
+    return nullptr;
+  }
+  size_t size = static_cast<size_t>(status.st_size);
+  void *mapping = nullptr;
+  if (size > 0) {
+    mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapping == MAP_FAILED) {
+      error = "cannot map '" + path + "': " + std::strerror(errno);
+      ::close(fd);
+      return nullptr;
+    }
+  }
+  ::close(fd);
+
+  std::unique_ptr<Archive> archive(new Archive());
+  archive->mapping = mapping;
+  archive->mappingSize = size;
+  if (!archive->parse(static_cast<const uint8_t *>(mapping), size, error)) {
+    error = "'" + path + "': " + error;
+    return nullptr;
+  }
+  return archive;
+}
+
+Archive::~Archive() {
+  if (mapping)
+    ::munmap(mapping, mappingSize);
+}
+
+const TensorInfo *Archive::find(std::string_view name) const {
+  auto it = byName.find(std::string(name));
+  return it == byName.end() ? nullptr : &tensorList[it->second];
+}
+
+} // namespace resq::params
