@@ -27,10 +27,16 @@ Operation *ResqDialect::materializeConstant(OpBuilder &builder,
 }
 
 /// Every `resq.param` of one name must have one type: they all read the same
-/// tensor of the archive.
+/// tensor of the archive. Nested modules name their own archives and are
+/// checked on their own; malformed params are left to their own verifier.
 static LogicalResult verifyParamTypesAgree(ModuleOp module) {
   llvm::StringMap<ParamOp> firstUse;
-  WalkResult result = module.walk([&](ParamOp param) {
+  WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op != module.getOperation() && isa<ModuleOp>(op))
+      return WalkResult::skip();
+    auto param = dyn_cast<ParamOp>(op);
+    if (!param || !param.getNameAttr() || op->getNumResults() != 1)
+      return WalkResult::advance();
     auto [it, inserted] = firstUse.try_emplace(param.getName(), param);
     if (inserted || it->second.getType() == param.getType())
       return WalkResult::advance();

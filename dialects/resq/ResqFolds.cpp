@@ -20,15 +20,20 @@ using namespace resq;
 //===----------------------------------------------------------------------===//
 
 /// silu(x) = x / (1 + exp(-x)) in double precision, rounded once to the
-/// element type. Non-finite inputs are left to run time.
+/// element type. For x < 0 it is computed as -exp(x + log(-x)) / (1 + exp(x))
+/// so that large negative inputs keep their tiny (subnormal) results.
+/// Non-finite inputs and types wider than double are left to run time.
 static std::optional<APFloat> foldSilu(const APFloat &value) {
-  if (!value.isFinite())
+  if (!value.isFinite() ||
+      APFloat::semanticsSizeInBits(value.getSemantics()) > 64)
     return std::nullopt;
   bool losesInfo = false;
   APFloat wide = value;
   wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &losesInfo);
   double x = wide.convertToDouble();
-  APFloat result(x / (1.0 + std::exp(-x)));
+  double silu = x < 0 ? -std::exp(x + std::log(-x)) / (1.0 + std::exp(x))
+                      : x / (1.0 + std::exp(-x));
+  APFloat result(silu);
   result.convert(value.getSemantics(), APFloat::rmNearestTiesToEven,
                  &losesInfo);
   return result;
@@ -43,19 +48,15 @@ OpFoldResult SiluOp::fold(FoldAdaptor adaptor) {
 // RotateOp
 //===----------------------------------------------------------------------===//
 
-/// Two matrix operands denote the same matrix: the same value, parameters of
-/// the same name, or equal constants.
+/// Two matrix operands denote the same matrix: the same value, or
+/// parameters of the same name (and so the same archive tensor).
 static bool isSameMatrix(Value a, Value b) {
   if (a == b)
     return true;
   auto paramA = a.getDefiningOp<ParamOp>();
   auto paramB = b.getDefiningOp<ParamOp>();
-  if (paramA && paramB)
-    return paramA.getName() == paramB.getName() &&
-           paramA.getType() == paramB.getType();
-  Attribute constA, constB;
-  return matchPattern(a, m_Constant(&constA)) &&
-         matchPattern(b, m_Constant(&constB)) && constA == constB;
+  return paramA && paramB && paramA.getName() == paramB.getName() &&
+         paramA.getType() == paramB.getType();
 }
 
 static bool isSameTransform(RotateOp a, RotateOp b) {
@@ -89,6 +90,10 @@ struct SingleRangeToFakeQuant : OpRewritePattern<SubspaceQuantOp> {
     ArrayAttr ranges = op.getRanges();
     if (ranges.size() != 1)
       return rewriter.notifyMatchFailure(op, "more than one channel range");
+    // With a dynamic last dim the range's size is not known to be the row's.
+    if (!op.getGroupSize() &&
+        ShapedType::isDynamic(op.getInput().getType().getShape().back()))
+      return rewriter.notifyMatchFailure(op, "dynamic channel count");
     auto range = cast<BitRangeAttr>(ranges[0]);
     QuantGranularity granularity = op.getGroupSize()
                                        ? QuantGranularity::PerGroup

@@ -158,8 +158,9 @@ def Resq_AttentionOp : Resq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
 
     `mask` is added to the scores; it broadcasts (numpy rules) to `[batch,
     num_heads, q_seq, kv_seq]`. `causal` lets query `i` see key `j` only when
-    `j <= i + kv_seq - q_seq`, so that a decoding step sees the whole cache.
-    Both may be given.
+    `j <= i + kv_seq - q_seq`, so that a decoding step sees the whole cache;
+    it requires `q_seq <= kv_seq` (otherwise the first queries would see no
+    key). Both may be given. Head dims are positive.
 
     Decoding: with `past` key and value (`[batch, num_kv_heads, past_seq,
     head_dim]`), the keys and values attended to are the past ones followed by
@@ -187,8 +188,9 @@ def Resq_AttentionOp : Resq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The score scale: `scale` or `1/sqrt(head_dim)`.
-    double getEffectiveScale();
+    /// The score scale: `scale` or `1/sqrt(head_dim)` (nullopt while the
+    /// head dim is dynamic).
+    std::optional<double> getEffectiveScale();
     /// The head dim of query and key.
     int64_t getHeadDim();
   }];
@@ -228,8 +230,10 @@ def Resq_RotateOp : Resq_Op<"rotate",
       power of two times a `K x K` Hadamard factor for K in {1, 12, 20, 28, 36,
       40, 52, 60, 108, 140, 156, 172}, and `s` a vector of random signs drawn
       from `seed`;
-    * `matrix`: `Q` is the operand, produced by a `resq.param` (or a constant
-      in small tests).
+    * `matrix`: `Q` is the operand, which must be a `resq.param`: the
+      archive tensors used as rotations are orthogonal by contract (the
+      passes that write them make them so), and the name identifies the
+      matrix for folding and fusion.
 
     `mode` says how the compiler realises the rotation and does not change
     its value: `fused` rotations are meant to be folded into neighbouring
@@ -237,7 +241,7 @@ def Resq_RotateOp : Resq_Op<"rotate",
     Walsh-Hadamard transform for `hadamard`).
 
     A rotation whose input is the inverse rotation of the same transform
-    (same kind and seed, or same matrix) folds away.
+    (same kind and seed, or a parameter of the same name) folds away.
 
     ```mlir
     %r = resq.rotate %x hadamard seed 7 online : tensor<1x8x172xf32>

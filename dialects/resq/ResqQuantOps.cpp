@@ -4,9 +4,10 @@
 #include "dialects/resq/ResqShapeChecks.h"
 #include "resq/numerics/HadamardSize.h"
 
-#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace resq;
@@ -65,15 +66,16 @@ static LogicalResult verifyHadamardRotation(RotateOp op) {
                           << listHadamardFactors() << "}, found " << size;
 }
 
-/// The matrix must be identifiable (for folding and fusion): a named
-/// parameter or a constant.
+/// The matrix must be a named parameter: the archive holds orthogonal
+/// matrices by contract (the passes that write them make them so), and a
+/// name lets folding and fusion recognise the same matrix.
 static LogicalResult verifyMatrixSource(RotateOp op, Value matrix) {
   Operation *source = matrix.getDefiningOp();
-  if (source && (isa<ParamOp>(source) || matchPattern(source, m_Constant())))
+  if (isa_and_nonnull<ParamOp>(source))
     return success();
   InFlightDiagnostic diag = op.emitOpError()
                             << "expected the rotation matrix to come from "
-                               "'resq.param' or a constant, found ";
+                               "'resq.param', found ";
   if (source)
     diag << "'" << source->getName() << "'";
   else
@@ -163,8 +165,13 @@ LogicalResult SubspaceQuantOp::verify() {
   int64_t target = groupSize ? *groupSize : input.getShape().back();
   if (ShapedType::isDynamic(target) || covered == static_cast<uint64_t>(target))
     return success();
-  return emitOpError() << "expected the channel ranges to tile "
-                       << (groupSize ? "each group" : "the last dimension")
-                       << " (" << target << " channels) exactly, but they "
-                       << "cover " << covered;
+  InFlightDiagnostic diag =
+      emitOpError() << "expected the channel ranges to tile "
+                    << (groupSize ? "each group" : "the last dimension")
+                    << " (" << target << " channels) exactly, but they cover ";
+  if (covered > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    diag << "more than 2^63 channels";
+  else
+    diag << covered;
+  return diag;
 }

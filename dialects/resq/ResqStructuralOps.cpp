@@ -3,6 +3,8 @@
 #include "dialects/resq/ResqOps.h"
 #include "dialects/resq/ResqShapeChecks.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -101,6 +103,8 @@ LogicalResult RopeOp::verify() {
                             "head_dim], found rank "
                          << input.getRank();
   int64_t headDim = lastDim(input);
+  if (headDim == 0)
+    return emitOpError() << "expected a positive head_dim, found 0";
   int64_t rotaryDim = getEffectiveRotaryDim();
   if (getRotaryDim()) {
     if (rotaryDim <= 0)
@@ -145,6 +149,15 @@ static int64_t divideIfStatic(int64_t dim, int64_t by) {
   return ShapedType::isDynamic(dim) ? ShapedType::kDynamic : dim / by;
 }
 
+/// heads * dim, or dynamic when dim is; the verifier has checked that the
+/// product is a tensor width, so it cannot overflow once widths are static.
+static int64_t multiplyIfStatic(int64_t heads, int64_t dim) {
+  int64_t product;
+  if (ShapedType::isDynamic(dim) || llvm::MulOverflow(heads, dim, product))
+    return ShapedType::kDynamic;
+  return product;
+}
+
 static int64_t addIfStatic(int64_t a, int64_t b) {
   if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
     return ShapedType::kDynamic;
@@ -178,6 +191,7 @@ static FailureOr<AttentionDims> verifySeqFirst(AttentionOp op) {
   int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
   for (auto [what, width, by] :
        {std::tuple{"query", lastDim(q), heads},
+        std::tuple{"key", lastDim(k), kvHeads},
         std::tuple{"value", lastDim(v), kvHeads}}) {
     if (!ShapedType::isDynamic(width) && width % by != 0)
       return op.emitOpError() << "expected " << what << " width (" << width
@@ -187,9 +201,7 @@ static FailureOr<AttentionDims> verifySeqFirst(AttentionOp op) {
   AttentionDims dims{q.getDimSize(0), q.getDimSize(1), k.getDimSize(1),
                      divideIfStatic(lastDim(q), heads),
                      divideIfStatic(lastDim(v), kvHeads)};
-  int64_t keyWidth = ShapedType::isDynamic(dims.headDim)
-                         ? ShapedType::kDynamic
-                         : kvHeads * dims.headDim;
+  int64_t keyWidth = multiplyIfStatic(kvHeads, dims.headDim);
   if (failed(verifyShape(op, "key [batch, kv_seq, num_kv_heads * head_dim]", k,
                          {dims.batch, dims.kvSeq, keyWidth})) ||
       failed(verifyShape(op, "value [batch, kv_seq, num_kv_heads * v_head_dim]",
@@ -224,10 +236,13 @@ int64_t AttentionOp::getHeadDim() {
   return divideIfStatic(lastDim(q), getNumHeads());
 }
 
-double AttentionOp::getEffectiveScale() {
+std::optional<double> AttentionOp::getEffectiveScale() {
   if (std::optional<APFloat> scale = getScale())
     return scale->convertToDouble();
-  return 1.0 / std::sqrt(static_cast<double>(getHeadDim()));
+  int64_t headDim = getHeadDim();
+  if (ShapedType::isDynamic(headDim) || headDim <= 0)
+    return std::nullopt;
+  return 1.0 / std::sqrt(static_cast<double>(headDim));
 }
 
 LogicalResult AttentionOp::verify() {
@@ -278,6 +293,10 @@ LogicalResult AttentionOp::verify() {
       rank == 4 ? verifyHeadsFirst(*this) : verifySeqFirst(*this);
   if (failed(dims))
     return failure();
+  if (dims->headDim == 0 || dims->valueHeadDim == 0)
+    return emitOpError() << "expected positive head dims, found "
+                         << dims->headDim << " (query/key) and "
+                         << dims->valueHeadDim << " (value)";
 
   int64_t totalKv = dims->kvSeq;
   bool hasPast = getPastKey() || getPastValue();
@@ -321,9 +340,7 @@ LogicalResult AttentionOp::verify() {
                                        dims->valueHeadDim}
                 : SmallVector<int64_t>{
                       dims->batch, dims->qSeq,
-                      ShapedType::isDynamic(dims->valueHeadDim)
-                          ? ShapedType::kDynamic
-                          : heads * dims->valueHeadDim};
+                      multiplyIfStatic(heads, dims->valueHeadDim)};
   if (failed(verifyShape(*this, "output", getOutput().getType(),
                          expectedOutput)))
     return failure();

@@ -14,6 +14,8 @@ def Resq_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Resq_FloatMatrix : TensorRankOf<[AnyFloat], [2]>;
 def Resq_FloatVector : TensorRankOf<[AnyFloat], [1]>;
 def Resq_IndexTensor : RankedTensorOf<[I32, I64]>;
-def Resq_StaticTensor : StaticShapeTensorOf<[AnyType]>;
+// What a safetensors archive can hold: floats and (un)signed integers.
+def Resq_StaticTensor
+    : StaticShapeTensorOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>;
 
 #endif // RESQ_TYPES_TD

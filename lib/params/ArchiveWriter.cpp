@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace resq::params {
@@ -118,6 +119,11 @@ bool ArchiveWriter::write(const std::string &path, std::string &error) const {
     error = "cannot create '" + temporary + "': " + std::strerror(errno);
     return false;
   }
+  // mkstemp creates the file 0600; give it the permissions a plain create
+  // would (0666 less the umask).
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   std::FILE *file = ::fdopen(fd, "wb");
   auto abandon = [&](const std::string &what) {
     error = what;

@@ -225,11 +225,11 @@ private:
     default:
       return fail("unknown escape");
     }
-    uint32_t code;
+    uint32_t code = 0;
     if (!parseHex4(code))
       return false;
     if (code >= 0xD800 && code <= 0xDBFF) {
-      uint32_t low;
+      uint32_t low = 0;
       if (!consumeWord("\\u") || !parseHex4(low) || low < 0xDC00 ||
           low > 0xDFFF)
         return fail("unpaired UTF-16 surrogate");

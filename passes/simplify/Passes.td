@@ -17,8 +17,8 @@ def ResqSimplify : Pass<"resq-simplify"> {
     parameter archive:
 
     * a `resq.rotate` whose input is the inverse rotation of the same
-      transform (same kind and seed, or the same matrix: one value, one
-      `resq.param` name, or equal constants) folds to that rotation's input;
+      transform (same kind and seed, or the same matrix: one value or one
+      `resq.param` name) folds to that rotation's input;
     * `resq.silu` of a finite constant folds to a constant;
     * `resq.subspace_quant` with a single channel range becomes
       `resq.fake_quant` `per_token` (or `per_group` with its group size).

@@ -48,7 +48,7 @@ TEST_F(ResqOps, AttentionDefaultScaleIsInverseSqrtHeadDim) {
       builder.getI64IntegerAttr(4), FloatAttr(), UnitAttr());
   ASSERT_TRUE(succeeded(verify(op))) << diagnostics;
   EXPECT_EQ(op.getHeadDim(), 8);
-  EXPECT_DOUBLE_EQ(op.getEffectiveScale(), 1.0 / std::sqrt(8.0));
+  EXPECT_DOUBLE_EQ(op.getEffectiveScale().value_or(0), 1.0 / std::sqrt(8.0));
 }
 
 TEST_F(ResqOps, RopeRotatesTheWholeHeadByDefault) {

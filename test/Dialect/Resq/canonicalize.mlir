@@ -44,20 +44,6 @@ module attributes {resq.params = #resq.archive<"w.safetensors">} {
 
 // -----
 
-// CHECK-LABEL: func.func @equal_constants
-// CHECK-SAME: (%[[X:.*]]: tensor<4x2xf32>)
-// CHECK-NOT: resq.rotate
-// CHECK: return %[[X]]
-func.func @equal_constants(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
-  %q1 = arith.constant dense<[[0.0, 1.0], [1.0, 0.0]]> : tensor<2x2xf32>
-  %q2 = arith.constant dense<[[0.0, 1.0], [1.0, 0.0]]> : tensor<2x2xf32>
-  %0 = resq.rotate %x matrix(%q1 : tensor<2x2xf32>) online inverse : tensor<4x2xf32>
-  %1 = resq.rotate %0 matrix(%q2 : tensor<2x2xf32>) online : tensor<4x2xf32>
-  return %1 : tensor<4x2xf32>
-}
-
-// -----
-
 // A rotation whose result has another use still folds; the inner one stays.
 // CHECK-LABEL: func.func @inner_has_other_use
 // CHECK-SAME: (%[[X:.*]]: tensor<8x64xf32>)
@@ -113,13 +99,15 @@ module attributes {resq.params = #resq.archive<"w.safetensors">} {
 // -----
 
 // A hadamard and a matrix rotation are different kinds.
-// CHECK-LABEL: func.func @different_kinds
-// CHECK-COUNT-2: resq.rotate
-func.func @different_kinds(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
-  %q = arith.constant dense<[[0.0, 1.0], [1.0, 0.0]]> : tensor<2x2xf32>
-  %0 = resq.rotate %x hadamard seed 0 online : tensor<4x2xf32>
-  %1 = resq.rotate %0 matrix(%q : tensor<2x2xf32>) online inverse : tensor<4x2xf32>
-  return %1 : tensor<4x2xf32>
+module attributes {resq.params = #resq.archive<"w.safetensors">} {
+  // CHECK-LABEL: func.func @different_kinds
+  // CHECK-COUNT-2: resq.rotate
+  func.func @different_kinds(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+    %q = resq.param "rot.swap" : tensor<2x2xf32>
+    %0 = resq.rotate %x hadamard seed 0 online : tensor<4x2xf32>
+    %1 = resq.rotate %0 matrix(%q : tensor<2x2xf32>) online inverse : tensor<4x2xf32>
+    return %1 : tensor<4x2xf32>
+  }
 }
 
 // -----
@@ -209,4 +197,26 @@ func.func @single_range_grouped(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
 func.func @two_ranges(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   %0 = resq.subspace_quant %x [56 : i4, 8 : i8] : tensor<8x64xf32>
   return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// With a dynamic last dim a single range is not known to cover the row.
+// CHECK-LABEL: func.func @single_range_dynamic
+// CHECK: resq.subspace_quant %{{.*}} [8 : i4] : tensor<4x?xf32>
+func.func @single_range_dynamic(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %0 = resq.subspace_quant %x [8 : i4] : tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
+
+// -----
+
+// Large negative f64 inputs keep their subnormal result:
+// silu(-720) = -720 / (1 + e^720) = -1.46320617...e-310 (Python decimal, 50 digits).
+// CHECK-LABEL: func.func @silu_large_negative
+// CHECK: arith.constant dense<-1.4632{{[0-9]+}}E-310> : tensor<1xf64>
+func.func @silu_large_negative() -> tensor<1xf64> {
+  %c = arith.constant dense<-720.0> : tensor<1xf64>
+  %0 = resq.silu %c : tensor<1xf64>
+  return %0 : tensor<1xf64>
 }

@@ -19,7 +19,7 @@ module attributes {resq.params = #resq.archive<"w.safetensors">} {
 // -----
 
 module attributes {resq.params = #resq.archive<"w.safetensors">} {
-  // expected-error @+1 {{'resq.param' op result #0 must be statically shaped tensor of any type values, but got 'tensor<?xf32>'}}
+  // expected-error @+1 {{'resq.param' op result #0 must be statically shaped tensor of floating-point or signless integer or unsigned integer values, but got 'tensor<?xf32>'}}
   %0 = resq.param "w" : tensor<?xf32>
 }
 
@@ -502,8 +502,7 @@ func.func @f(%x: tensor<f32>) {
 
 // -----
 
-func.func @f(%x: tensor<8x64xf32>) {
-  %q = arith.constant dense<1.0> : tensor<64x64xf32>
+func.func @f(%x: tensor<8x64xf32>, %q: tensor<64x64xf32>) {
   // expected-error @+1 {{'resq.rotate' op expected no matrix operand for a hadamard rotation}}
   %0 = resq.rotate %x hadamard(%q : tensor<64x64xf32>) seed 1 online : tensor<8x64xf32>
   return
@@ -535,8 +534,7 @@ func.func @f(%x: tensor<8x64xf32>) {
 
 // -----
 
-func.func @f(%x: tensor<8x64xf32>) {
-  %q = arith.constant dense<1.0> : tensor<64x64xf32>
+func.func @f(%x: tensor<8x64xf32>, %q: tensor<64x64xf32>) {
   // expected-error @+1 {{'resq.rotate' op expected no seed for a matrix rotation}}
   %0 = resq.rotate %x matrix(%q : tensor<64x64xf32>) seed 3 fused : tensor<8x64xf32>
   return
@@ -544,8 +542,7 @@ func.func @f(%x: tensor<8x64xf32>) {
 
 // -----
 
-func.func @f(%x: tensor<8x64xf32>) {
-  %q = arith.constant dense<1.0> : tensor<64x64xf16>
+func.func @f(%x: tensor<8x64xf32>, %q: tensor<64x64xf16>) {
   // expected-error @+1 {{'resq.rotate' op expected matrix element type 'f32', found 'f16'}}
   %0 = resq.rotate %x matrix(%q : tensor<64x64xf16>) fused : tensor<8x64xf32>
   return
@@ -553,8 +550,7 @@ func.func @f(%x: tensor<8x64xf32>) {
 
 // -----
 
-func.func @f(%x: tensor<8x64xf32>) {
-  %q = arith.constant dense<1.0> : tensor<64x32xf32>
+func.func @f(%x: tensor<8x64xf32>, %q: tensor<64x32xf32>) {
   // expected-error @+1 {{'resq.rotate' op expected rotation matrix (n x n, n = the input's last dimension) of shape 64x64, found 64x32}}
   %0 = resq.rotate %x matrix(%q : tensor<64x32xf32>) fused : tensor<8x64xf32>
   return
@@ -563,16 +559,17 @@ func.func @f(%x: tensor<8x64xf32>) {
 // -----
 
 func.func @f(%x: tensor<8x64xf32>, %q: tensor<64x64xf32>) {
-  // expected-error @+1 {{'resq.rotate' op expected the rotation matrix to come from 'resq.param' or a constant, found a block argument}}
+  // expected-error @+1 {{'resq.rotate' op expected the rotation matrix to come from 'resq.param', found a block argument}}
   %0 = resq.rotate %x matrix(%q : tensor<64x64xf32>) fused : tensor<8x64xf32>
   return
 }
 
 // -----
 
-func.func @f(%x: tensor<8x64xf32>, %a: tensor<64x64xf32>) {
-  %q = arith.addf %a, %a : tensor<64x64xf32>
-  // expected-error @+1 {{'resq.rotate' op expected the rotation matrix to come from 'resq.param' or a constant, found 'arith.addf'}}
+func.func @f(%x: tensor<8x64xf32>) {
+  // Constants are not accepted: nothing says they are orthogonal.
+  %q = arith.constant dense<1.0> : tensor<64x64xf32>
+  // expected-error @+1 {{'resq.rotate' op expected the rotation matrix to come from 'resq.param', found 'arith.constant'}}
   %0 = resq.rotate %x matrix(%q : tensor<64x64xf32>) fused : tensor<8x64xf32>
   return
 }
@@ -785,7 +782,60 @@ module attributes {resq.check = [#resq.range<size = -2, bits = 4>]} {}
 // -----
 
 func.func @f(%x: tensor<8x64xf32>) {
-  // expected-error @+1 {{'resq.subspace_quant' op expected the channel ranges to tile the last dimension (64 channels) exactly, but they cover 18446744073709551614}}
+  // expected-error @+1 {{'resq.subspace_quant' op expected the channel ranges to tile the last dimension (64 channels) exactly, but they cover more than 2^63 channels}}
   %0 = resq.subspace_quant %x [9223372036854775807 : i4, 9223372036854775807 : i8] : tensor<8x64xf32>
   return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x16x0xf32>, %c: tensor<16x0xf32>) {
+  // expected-error @+1 {{'resq.rope' op expected a positive head_dim, found 0}}
+  %0 = resq.rope %x, %c, %c half : tensor<1x8x16x0xf32>, tensor<16x0xf32>
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x2x4x0xf32>) {
+  // expected-error @+1 {{'resq.attention' op expected positive head dims, found 0 (query/key) and 0 (value)}}
+  %0 = resq.attention %q, %q, %q heads 2 kv_heads 2 : (tensor<1x2x4x0xf32>, tensor<1x2x4x0xf32>, tensor<1x2x4x0xf32>) -> tensor<1x2x4x0xf32>
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x?xf32>, %k: tensor<1x16x7xf32>, %v: tensor<1x16x8xf32>) {
+  // expected-error @+1 {{'resq.attention' op expected key width (7) to be divisible by its head count (2)}}
+  %0 = resq.attention %q, %k, %v heads 4 kv_heads 2 : (tensor<1x16x?xf32>, tensor<1x16x7xf32>, tensor<1x16x8xf32>) -> tensor<1x16x?xf32>
+  return
+}
+
+// -----
+
+// Regression: a param without its name property reaches the module-level
+// check before its own verifier; it must be diagnosed, not crash.
+module attributes {resq.params = #resq.archive<"a.safetensors">} {
+  // expected-error @+1 {{'resq.param' op requires attribute 'name'}}
+  %0 = "resq.param"() : () -> tensor<2xf32>
+}
+
+// -----
+
+module attributes {resq.params = #resq.archive<"a.safetensors">} {
+  %0 = "resq.param"() <{name = "w"}> : () -> tensor<2xf32>
+  // expected-error @+1 {{'resq.param' op requires one result}}
+  "resq.param"() <{name = "w"}> : () -> ()
+}
+
+// -----
+
+// A nested module names its own archive: its parameters are its own.
+module attributes {resq.params = #resq.archive<"outer.safetensors">} {
+  %0 = resq.param "w" : tensor<2xf32>
+  module attributes {resq.params = #resq.archive<"inner.safetensors">} {
+    %1 = resq.param "w" : tensor<4xf32>
+  }
+  // expected-error @+1 {{'resq.param' op result #0 must be statically shaped tensor of floating-point or signless integer or unsigned integer values, but got 'tensor<2xindex>'}}
+  %2 = resq.param "i" : tensor<2xindex>
 }

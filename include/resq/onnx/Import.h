@@ -1,0 +1,67 @@
+//===- Import.h - ONNX models to resq's graph-level MLIR ---------*- C++ -*-===//
+//
+// resq-import's library: reads an .onnx file (embedded or external data),
+// infers every shape statically, and emits a func.func at the graph level
+// (TOSA where TOSA 1.0 has the op, linalg/tensor/arith/math otherwise, resq
+// structural ops for the opset-23 transformer ops). Weights go to a
+// safetensors archive and are referenced with resq.param. Errors are MLIR
+// diagnostics located at the ONNX node (NameLoc) they come from.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_ONNX_IMPORT_H
+#define RESQ_ONNX_IMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace resq::params {
+class ArchiveWriter;
+} // namespace resq::params
+
+namespace resq {
+
+/// The ONNX versions the importer accepts.
+constexpr int64_t kMinOnnxIrVersion = 3;
+constexpr int64_t kMaxOnnxIrVersion = 14;
+constexpr int64_t kMinOnnxOpset = 13;
+constexpr int64_t kMaxOnnxOpset = 24;
+
+struct OnnxImportOptions {
+  /// Static shapes for graph inputs, overriding the model's dims
+  /// (`--input-shape ids=1x64`).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Constants with fewer elements than this stay inline in the IR; the
+  /// others go to the archive.
+  int64_t inlineWeightsBelow = 16;
+  /// The archive's file name as recorded in the module's resq.params.
+  std::string archiveName = "params.safetensors";
+};
+
+/// Imports the model at `path` into a new module in `context`, adding its
+/// weights to `archive`. Returns null after reporting every problem found
+/// through the context's diagnostic engine.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModel(llvm::StringRef path, mlir::MLIRContext &context,
+                const OnnxImportOptions &options,
+                params::ArchiveWriter &archive);
+
+/// Prints the model's op histogram, marking which ops and versions the
+/// importer supports. Returns false (with `error` set) if the file does not
+/// load.
+bool printOnnxOpStats(llvm::StringRef path, llvm::raw_ostream &os,
+                      std::string &error);
+
+/// Registers the dialects the importer emits.
+void registerOnnxImportDialects(mlir::DialectRegistry &registry);
+
+} // namespace resq
+
+#endif // RESQ_ONNX_IMPORT_H

@@ -1,0 +1,131 @@
+//===- OpTable.cpp - the versioned table of supported ONNX ops -----------===//
+//
+// A row per version at which an op's definition changed in a way the
+// importer must follow (axes moving from attribute to input, new attributes
+// such as Reshape's allowzero or Split's num_outputs). Versions that only
+// widened the type list share the handler of the previous row; the handler
+// checks types itself.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OpTable.h"
+
+namespace resq::onnx_import {
+
+const std::vector<OpVersion> &opTable() {
+  static const std::vector<OpVersion> table = {
+      {"Add", 13, importAdd},
+      {"Add", 14, importAdd},
+      {"Sub", 13, importSub},
+      {"Sub", 14, importSub},
+      {"Mul", 13, importMul},
+      {"Mul", 14, importMul},
+      {"Div", 13, importDiv},
+      {"Div", 14, importDiv},
+      {"Pow", 13, importPow},
+      {"Pow", 15, importPow},
+      {"Sqrt", 13, importSqrt},
+      {"Reciprocal", 13, importReciprocal},
+      {"Neg", 13, importNeg},
+      {"Exp", 13, importExp},
+      {"Sigmoid", 13, importSigmoid},
+      {"Tanh", 13, importTanh},
+      {"Relu", 13, importRelu},
+      {"Relu", 14, importRelu},
+      {"Cos", 7, importCos},
+      {"Sin", 7, importSin},
+      {"Equal", 13, importEqual},
+      {"Equal", 19, importEqual},
+      {"Less", 13, importLess},
+      {"Greater", 13, importGreater},
+      {"Where", 9, importWhere},
+      {"Where", 16, importWhere},
+      {"Cast", 13, importCast},
+      {"Cast", 19, importCast},
+      {"Cast", 21, importCast},
+      {"Cast", 23, importCast},
+      {"Cast", 24, importCast},
+      {"Reshape", 13, importReshape},
+      {"Reshape", 14, importReshape},
+      {"Reshape", 19, importReshape},
+      {"Reshape", 21, importReshape},
+      {"Reshape", 23, importReshape},
+      {"Reshape", 24, importReshape},
+      {"Transpose", 13, importTranspose},
+      {"Transpose", 21, importTranspose},
+      {"Transpose", 23, importTranspose},
+      {"Transpose", 24, importTranspose},
+      {"Unsqueeze", 13, importUnsqueeze},
+      {"Unsqueeze", 21, importUnsqueeze},
+      {"Unsqueeze", 23, importUnsqueeze},
+      {"Unsqueeze", 24, importUnsqueeze},
+      {"Squeeze", 13, importSqueeze},
+      {"Squeeze", 21, importSqueeze},
+      {"Squeeze", 23, importSqueeze},
+      {"Squeeze", 24, importSqueeze},
+      {"Flatten", 13, importFlatten},
+      {"Flatten", 21, importFlatten},
+      {"Flatten", 23, importFlatten},
+      {"Flatten", 24, importFlatten},
+      {"Concat", 13, importConcat},
+      {"Slice", 13, importSlice},
+      {"Split", 13, importSplit},
+      {"Split", 18, importSplit},
+      {"Expand", 13, importExpand},
+      {"Shape", 13, importShape},
+      {"Shape", 15, importShape},
+      {"Shape", 19, importShape},
+      {"Shape", 21, importShape},
+      {"Shape", 23, importShape},
+      {"Shape", 24, importShape},
+      {"Identity", 13, importIdentity},
+      {"Identity", 14, importIdentity},
+      {"Identity", 16, importIdentity},
+      {"Identity", 19, importIdentity},
+      {"Identity", 21, importIdentity},
+      {"Identity", 23, importIdentity},
+      {"Identity", 24, importIdentity},
+      {"Constant", 13, importConstant},
+      {"Constant", 19, importConstant},
+      {"Constant", 21, importConstant},
+      {"Constant", 23, importConstant},
+      {"Constant", 24, importConstant},
+      {"ConstantOfShape", 9, importConstantOfShape},
+      {"ConstantOfShape", 20, importConstantOfShape},
+      {"ConstantOfShape", 21, importConstantOfShape},
+      {"ConstantOfShape", 23, importConstantOfShape},
+      {"ConstantOfShape", 24, importConstantOfShape},
+      {"Range", 11, importRange},
+      {"Trilu", 14, importTrilu},
+      {"Gather", 13, importGather},
+      {"MatMul", 13, importMatMul},
+      {"Gemm", 13, importGemm},
+      {"ReduceMean", 13, importReduceMean},
+      {"ReduceMean", 18, importReduceMean},
+      {"ReduceSum", 13, importReduceSum},
+      {"ReduceMax", 13, importReduceMax},
+      {"ReduceMax", 18, importReduceMax},
+      {"ReduceMax", 20, importReduceMax},
+      {"Softmax", 13, importSoftmax},
+  };
+  return table;
+}
+
+OpHandler lookupOp(llvm::StringRef op, int64_t opset, int64_t &firstVersion) {
+  OpHandler best = nullptr;
+  int64_t bestVersion = 0;
+  firstVersion = 0;
+  for (const OpVersion &row : opTable()) {
+    if (row.op != op)
+      continue;
+    if (firstVersion == 0 || row.sinceVersion < firstVersion)
+      firstVersion = row.sinceVersion;
+    if (row.sinceVersion <= opset && row.sinceVersion > bestVersion) {
+      best = row.handler;
+      bestVersion = row.sinceVersion;
+    }
+  }
+  return best;
+}
+
+} // namespace resq::onnx_import

@@ -1,0 +1,42 @@
+//===- OpTable.h - the versioned table of supported ONNX ops -----*- C++ -*-===//
+//
+// One row per (op, since-version): the handler that imports the op as
+// defined from that opset on. A model at opset N uses the row with the
+// largest since-version <= N, as ONNX's own operator sets do.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_LIB_ONNX_OPTABLE_H
+#define RESQ_LIB_ONNX_OPTABLE_H
+
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace resq::onnx_import {
+
+class NodeImporter;
+using OpHandler = mlir::LogicalResult (*)(NodeImporter &);
+
+struct OpVersion {
+  llvm::StringLiteral op;
+  int64_t sinceVersion;
+  OpHandler handler;
+};
+
+/// The handler for `op` at `opset`, or null with `firstVersion` set to the
+/// op's first supported since-version (0 if resq does not know the op).
+OpHandler lookupOp(llvm::StringRef op, int64_t opset, int64_t &firstVersion);
+
+/// Every row, for --op-stats and docs.
+const std::vector<OpVersion> &opTable();
+
+// Handlers, one group per file under lib/onnx/ops/.
+#define RESQ_ONNX_HANDLER(name) mlir::LogicalResult name(NodeImporter &node);
+#include "OpHandlers.def"
+
+} // namespace resq::onnx_import
+
+#endif // RESQ_LIB_ONNX_OPTABLE_H
