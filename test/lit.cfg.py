@@ -30,7 +30,10 @@ if verify_roundtrip:
 resq_opt_args = ["--verify-roundtrip"] if verify_roundtrip else []
 
 llvm_config.add_tool_substitutions(
-    [ToolSubst("resq-opt", extra_args=resq_opt_args, unresolved="fatal")],
+    [
+        ToolSubst("resq-opt", extra_args=resq_opt_args, unresolved="fatal"),
+        ToolSubst("resq-import", unresolved="fatal"),
+    ],
     [config.resq_tools_dir],
 )
 
@@ -47,3 +50,27 @@ try:
         config.available_features.add("cuda-gpu")
 except (OSError, subprocess.SubprocessError):
     pass
+
+# Python-based checks run with the python3 on PATH (%host_python, which may have PyPI
+# packages), not with lit's own interpreter.
+#   numpy        that python3 has numpy (numeric comparisons)
+#   onnxruntime  that python3 has onnxruntime (reference outputs)
+#   stories260k  ../shared/models/stories260K/ is present beside the checkout
+import shutil
+
+python3 = shutil.which("python3") or "python3"
+config.substitutions.append(("%host_python", python3))
+config.substitutions.append(("%resq_tools_dir", config.resq_tools_dir))
+config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
+for module in ("numpy", "onnxruntime"):
+    try:
+        found = subprocess.run([python3, "-c", "import " + module],
+                               capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        found = False
+    if found:
+        config.available_features.add(module)
+stories = os.path.join(config.resq_src_root, "..", "shared", "models", "stories260K")
+if os.path.isfile(os.path.join(stories, "stories260K_T64_static_op17.onnx")):
+    config.available_features.add("stories260k")
+config.substitutions.append(("%stories260k", os.path.normpath(stories)))
