@@ -63,7 +63,9 @@ def Resq_RmsNormOp : Resq_Op<"rms_norm",
   let summary = "root-mean-square normalisation over the last dimension";
   let description = [{
     `result = input / sqrt(mean(input^2, last dim) + epsilon) * gamma`, with
-    `gamma` of the size of the last dimension and `epsilon > 0`.
+    `gamma` of the size of the last dimension and `epsilon > 0`. Inputs
+    narrower than f32 are normalised in f32 (ONNX's default `stash_type`)
+    and the result rounded back.
 
     ```mlir
     %y = resq.rms_norm %x, %g eps 1.0e-05 : tensor<1x8x64xf32>, tensor<64xf32>
@@ -161,6 +163,9 @@ def Resq_AttentionOp : Resq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     `j <= i + kv_seq - q_seq`, so that a decoding step sees the whole cache;
     it requires `q_seq <= kv_seq` (otherwise the first queries would see no
     key). Both may be given. Head dims are positive.
+
+    A query row whose scores are all `-inf` (every key masked) has a zero
+    output row, as in ONNX `Attention` (opset 23, onnx 1.23 errata).
 
     Decoding: with `past` key and value (`[batch, num_kv_heads, past_seq,
     head_dim]`), the keys and values attended to are the past ones followed by

@@ -107,6 +107,10 @@ const std::vector<OpVersion> &opTable() {
       {"ReduceMax", 18, importReduceMax},
       {"ReduceMax", 20, importReduceMax},
       {"Softmax", 13, importSoftmax},
+      {"RMSNormalization", 23, importRMSNormalization},
+      {"RotaryEmbedding", 23, importRotaryEmbedding},
+      {"Attention", 23, importAttention},
+      {"Attention", 24, importAttention},
   };
   return table;
 }

@@ -8,6 +8,7 @@
 #include "resq/params/Archive.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/SmallString.h"
@@ -15,7 +16,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
@@ -108,6 +108,36 @@ static std::string archiveNameFor(StringRef params) {
   return absolute.str().str();
 }
 
+static void printLocation(mlir::Location loc) {
+  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
+    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn();
+    return;
+  }
+  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
+    printLocation(name.getChildLoc());
+    return;
+  }
+  errs() << loc;
+}
+
+static mlir::LogicalResult printDiagnostic(mlir::Diagnostic &diagnostic) {
+  auto print = [](mlir::Diagnostic &diag, StringRef kind) {
+    printLocation(diag.getLocation());
+    errs() << ": " << kind << ": " << diag.str() << "\n";
+  };
+  StringRef kind = diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error
+                       ? "error"
+                       : diagnostic.getSeverity() ==
+                                 mlir::DiagnosticSeverity::Warning
+                             ? "warning"
+                             : "note";
+  print(diagnostic, kind);
+  for (mlir::Diagnostic &note : diagnostic.getNotes())
+    print(note, "note");
+  return mlir::success();
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -134,8 +164,9 @@ int main(int argc, char **argv) {
   options.archiveName = archiveNameFor(params);
 
   mlir::MLIRContext context;
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // "model.onnx:LINE:1: error: ..." where LINE is the node's position; no
+  // source snippet, since the model file is binary.
+  mlir::ScopedDiagnosticHandler diagnostics(&context, printDiagnostic);
   resq::params::ArchiveWriter archive;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       resq::importOnnxModel(inputFile, context, options, archive);
