@@ -19,6 +19,11 @@ bool isTosaElementType(Type type) {
          llvm::is_contained({1u, 8u, 16u, 32u}, integer.getWidth());
 }
 
+bool isTosaNumericType(Type type) {
+  return type.isF32() || type.isF16() || type.isBF16() ||
+         type.isSignlessInteger(32);
+}
+
 std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
                                                     ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());

@@ -17,8 +17,14 @@
 
 namespace resq::onnx_import::emit {
 
-/// Element types TOSA 1.0's pro_fp/pro_int profiles (+bf16) accept.
+/// Element types TOSA 1.0's pro_fp/pro_int profiles (+bf16) accept in
+/// data-movement ops (reshape, transpose, slice, concat, tile, select).
 bool isTosaElementType(mlir::Type type);
+
+/// Element types TOSA 1.0 computes with (arithmetic, comparisons,
+/// reductions, math): f32, f16, bf16 and i32; i8/i16/i1 arithmetic is not
+/// in the profiles.
+bool isTosaNumericType(mlir::Type type);
 
 /// numpy broadcasting of two shapes, or nullopt if they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>>

@@ -57,6 +57,36 @@ std::string nodeName(const onnx::NodeProto &node, size_t index) {
     return node.name();
   return node.op_type() + "_" + std::to_string(index);
 }
+
+/// "node 'name' (Op, opset N)", the start of every error about a node.
+std::string nodePrefix(const onnx::NodeProto &node, size_t index,
+                       int64_t opset) {
+  return "node '" + nodeName(node, index) + "' (" + node.op_type() +
+         ", opset " + std::to_string(opset) + ")";
+}
+
+/// Checks the node's input and output counts against its op's arity.
+std::optional<std::string> checkArity(const onnx::NodeProto &node,
+                                      const OpArity &arity) {
+  int inputs = node.input_size(), outputs = node.output_size();
+  auto range = [](int low, int high) {
+    if (low == high)
+      return std::to_string(low);
+    if (high >= kUnbounded)
+      return "at least " + std::to_string(low);
+    return std::to_string(low) + " to " + std::to_string(high);
+  };
+  if (inputs < arity.requiredInputs || inputs > arity.maxInputs)
+    return "expected " + range(arity.requiredInputs, arity.maxInputs) +
+           " inputs, found " + std::to_string(inputs);
+  for (int i = 0; i < arity.requiredInputs; ++i)
+    if (node.input(i).empty())
+      return "required input " + std::to_string(i) + " is empty";
+  if (outputs < arity.minOutputs || outputs > arity.maxOutputs)
+    return "expected " + range(arity.minOutputs, arity.maxOutputs) +
+           " outputs, found " + std::to_string(outputs);
+  return std::nullopt;
+}
 } // namespace
 
 GraphImporter::GraphImporter(std::shared_ptr<ModelFile> model, ModuleOp module,
@@ -137,8 +167,15 @@ LogicalResult GraphImporter::checkNodesSupported() {
       continue;
     }
     int64_t firstVersion = 0;
-    if (lookupOp(node.op_type(), defaultOpset, firstVersion))
+    if (lookupOp(node.op_type(), defaultOpset, firstVersion)) {
+      if (std::optional<std::string> problem =
+              checkArity(node, opArity(node.op_type()))) {
+        emitError(nodeLoc(node, i))
+            << nodePrefix(node, i, defaultOpset) << ": " << *problem;
+        ok = false;
+      }
       continue;
+    }
     InFlightDiagnostic diag = emitError(nodeLoc(node, i));
     diag << prefix << ", opset " << defaultOpset << "): ";
     if (firstVersion == 0)
@@ -315,8 +352,8 @@ FailureOr<std::vector<int>> GraphImporter::sortNodes() {
         continue;
       if (values.count(output) || !producer.try_emplace(output, i).second) {
         emitError(nodeLoc(nodes[i], i))
-            << "node '" << nodeName(nodes[i], i) << "' (" << nodes[i].op_type()
-            << "): tensor '" << output << "' is defined more than once";
+            << nodePrefix(nodes[i], i, defaultOpset) << ": tensor '" << output
+            << "' is defined more than once";
         ok = false;
       }
     }
@@ -331,8 +368,7 @@ FailureOr<std::vector<int>> GraphImporter::sortNodes() {
       auto it = producer.find(input);
       if (it == producer.end()) {
         emitError(nodeLoc(nodes[i], i))
-            << "node '" << nodeName(nodes[i], i) << "' (" << nodes[i].op_type()
-            << "): input '" << input
+            << nodePrefix(nodes[i], i, defaultOpset) << ": input '" << input
             << "' is not a graph input, an initializer or a node output";
         ok = false;
         continue;
@@ -362,8 +398,8 @@ FailureOr<std::vector<int>> GraphImporter::sortNodes() {
   for (int i = 0; i < nodes.size(); ++i)
     if (missing[i] > 0) {
       emitError(nodeLoc(nodes[i], i))
-          << "node '" << nodeName(nodes[i], i) << "' (" << nodes[i].op_type()
-          << "): the graph has a cycle through this node";
+          << nodePrefix(nodes[i], i, defaultOpset)
+          << ": the graph has a cycle through this node";
       break;
     }
   return failure();
@@ -375,6 +411,18 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   OpHandler handler = lookupOp(node.op_type(), defaultOpset, firstVersion);
   Location loc = nodeLoc(node, index);
   NodeImporter importer(*this, node, defaultOpset, loc);
+  // UINT8 flows through the IR as ui8, which neither TOSA nor arith computes
+  // with: it is supported only where the importer folds it.
+  for (int i = 0; i < node.input_size(); ++i) {
+    const TensorValue *input = node.input(i).empty() ? nullptr
+                                                      : lookup(node.input(i));
+    if (input && !input->constant &&
+        input->type.getElementType().isUnsignedInteger())
+      return importer.error() << "input '" << node.input(i)
+                              << "' is a UINT8 tensor computed at run time; "
+                                 "resq supports UINT8 only when it is known "
+                                 "at import time";
+  }
   if (failed(handler(importer)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i)

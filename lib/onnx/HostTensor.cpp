@@ -81,6 +81,34 @@ std::string typeName(int32_t dataType) {
     return "DOUBLE";
   case kBfloat16:
     return "BFLOAT16";
+  case 4:
+    return "UINT16";
+  case 5:
+    return "INT16";
+  case 8:
+    return "STRING";
+  case 12:
+    return "UINT32";
+  case 13:
+    return "UINT64";
+  case 14:
+    return "COMPLEX64";
+  case 15:
+    return "COMPLEX128";
+  case 17:
+    return "FLOAT8E4M3FN";
+  case 18:
+    return "FLOAT8E4M3FNUZ";
+  case 19:
+    return "FLOAT8E5M2";
+  case 20:
+    return "FLOAT8E5M2FNUZ";
+  case 21:
+    return "UINT4";
+  case 22:
+    return "INT4";
+  case 23:
+    return "FLOAT4E2M1";
   default:
     return "data type " + std::to_string(dataType);
   }

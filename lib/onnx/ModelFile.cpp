@@ -184,16 +184,26 @@ bool ModelFile::mapExternalFile(const std::string &location,
             "' must be a path relative to the model's folder";
     return false;
   }
+  // The location without "." components and repeated slashes, so that
+  // "./w.bin" and "a//w.bin" compare equal to their real paths below.
+  std::string normalized;
   for (size_t start = 0; start <= location.size();) {
     size_t end = location.find('/', start);
     if (end == std::string::npos)
       end = location.size();
-    if (location.compare(start, end - start, "..") == 0) {
+    std::string part = location.substr(start, end - start);
+    if (part == "..") {
       error = "external data location '" + location +
               "' must not contain '..'";
       return false;
     }
+    if (!part.empty() && part != ".")
+      normalized += (normalized.empty() ? "" : "/") + part;
     start = end + 1;
+  }
+  if (normalized.empty()) {
+    error = "external data location '" + location + "' names no file";
+    return false;
   }
   auto cached = externalFiles.find(location);
   if (cached != externalFiles.end()) {
@@ -206,7 +216,8 @@ bool ModelFile::mapExternalFile(const std::string &location,
   std::string joined = directory + "/" + location;
   char *realDir = ::realpath(directory.c_str(), nullptr);
   char *realFile = ::realpath(joined.c_str(), nullptr);
-  std::string expected = realDir ? std::string(realDir) + "/" + location : "";
+  std::string expected =
+      realDir ? std::string(realDir) + "/" + normalized : "";
   bool linked = !realFile || expected != realFile;
   std::free(realDir);
   std::free(realFile);

@@ -4,6 +4,9 @@
 
 #include "GraphImporter.h"
 
+#include "dialects/resq/ResqOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 
 namespace resq::onnx_import {
@@ -106,6 +109,22 @@ bool NodeImporter::hasOutput(size_t i) const {
 void NodeImporter::setOutput(size_t i, Value value) {
   if (!hasOutput(i))
     return;
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getNumElements() == 0) {
+    // A tensor without elements is known: make it an empty constant, so no
+    // TOSA op (which needs non-empty shapes) sees it, and drop the op that
+    // computed it.
+    Operation *producer = value.getDefiningOp();
+    if (producer && value.use_empty() && producer->getNumResults() == 1 &&
+        !isa<ParamOp, arith::ConstantOp>(producer))
+      producer->erase();
+    auto dataType = fromMlirType(type.getElementType());
+    setOutput(i, HostTensor::allocate(dataType.value_or(kFloat),
+                                      std::vector<int64_t>(
+                                          type.getShape().begin(),
+                                          type.getShape().end())));
+    return;
+  }
   TensorValue tensor;
   tensor.type = cast<RankedTensorType>(value.getType());
   tensor.value = value;
@@ -120,6 +139,20 @@ void NodeImporter::setOutput(size_t i, HostTensor constant) {
       constant.shape, toMlirType(constant.dataType, context()));
   tensor.constant = std::make_shared<HostTensor>(std::move(constant));
   graph.define(proto.output(i), std::move(tensor));
+}
+
+bool NodeImporter::fitsOnHost(RankedTensorType type) {
+  // Folding is for shape arithmetic and masks; a constant this large means a
+  // malformed or hostile model.
+  constexpr int64_t kMaxHostBytes = int64_t(1) << 30;
+  std::optional<int64_t> count = checkedElementCount(
+      std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
+  int64_t width = (type.getElementTypeBitWidth() + 7) / 8;
+  if (count && *count <= kMaxHostBytes / std::max<int64_t>(width, 1))
+    return true;
+  error() << "folding this node would create a constant of type " << type
+          << ", larger than the 1 GiB resq allows at import time";
+  return false;
 }
 
 std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis,

@@ -87,6 +87,10 @@ public:
   void setOutput(size_t i, mlir::Value value);
   void setOutput(size_t i, HostTensor constant);
 
+  /// True when a tensor of `type` may be computed on the host; otherwise
+  /// reports that folding the node would need too much memory.
+  bool fitsOnHost(mlir::RankedTensorType type);
+
   /// Normalises an axis in [-rank, rank) to [0, rank), or reports an error.
   std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 

@@ -10,6 +10,8 @@
 
 #include "OpTable.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 namespace resq::onnx_import {
 
 const std::vector<OpVersion> &opTable() {
@@ -113,6 +115,27 @@ const std::vector<OpVersion> &opTable() {
       {"Attention", 24, importAttention},
   };
   return table;
+}
+
+OpArity opArity(llvm::StringRef op) {
+  // From the ONNX operator specification (opsets 13-24).
+  return llvm::StringSwitch<OpArity>(op)
+      .Cases({"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater"},
+             {2, 2, 1, 1})
+      .Cases({"MatMul", "Reshape", "Expand", "Gather", "Unsqueeze",
+              "RMSNormalization"},
+             {2, 2, 1, 1})
+      .Cases({"Where", "Range"}, {3, 3, 1, 1})
+      .Case("Gemm", {2, 3, 1, 1})
+      .Case("Concat", {1, kUnbounded, 1, 1})
+      .Case("Slice", {3, 5, 1, 1})
+      .Case("Split", {1, 2, 1, kUnbounded})
+      .Cases({"Squeeze", "ReduceMean", "ReduceSum", "ReduceMax", "Trilu"},
+             {1, 2, 1, 1})
+      .Case("Constant", {0, 0, 1, 1})
+      .Case("RotaryEmbedding", {3, 4, 1, 1})
+      .Case("Attention", {3, 7, 1, 4})
+      .Default({1, 1, 1, 1});
 }
 
 OpHandler lookupOp(llvm::StringRef op, int64_t opset, int64_t &firstVersion) {

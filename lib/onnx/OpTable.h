@@ -26,6 +26,16 @@ struct OpVersion {
   OpHandler handler;
 };
 
+/// How many inputs and outputs a node of an op may have; the first
+/// `requiredInputs` inputs must be present (non-empty names).
+struct OpArity {
+  int requiredInputs, maxInputs, minOutputs, maxOutputs;
+};
+constexpr int kUnbounded = 1 << 30;
+
+/// The arity of a supported op.
+OpArity opArity(llvm::StringRef op);
+
 /// The handler for `op` at `opset`, or null with `firstVersion` set to the
 /// op's first supported since-version (0 if resq does not know the op).
 OpHandler lookupOp(llvm::StringRef op, int64_t opset, int64_t &firstVersion);

@@ -69,6 +69,9 @@ LogicalResult importConstantOfShape(NodeImporter &node) {
     if (fill.numElements() != 1)
       return node.error() << "attribute 'value' must hold one element";
   }
+  if (!node.fitsOnHost(RankedTensorType::get(
+          shape, toMlirType(fill.dataType, node.context()))))
+    return failure();
   node.setOutput(0, host::remap(fill, shape,
                                 [](ArrayRef<int64_t>) { return int64_t(0); }));
   return success();
@@ -88,9 +91,12 @@ LogicalResult importRange(NodeImporter &node) {
   if (step == 0)
     return node.error() << "delta must not be 0";
   double steps = std::ceil((last - first) / step);
-  int64_t count = steps > 0 ? static_cast<int64_t>(steps) : 0;
-  if (!checkedElementCount({count}))
+  if (!std::isfinite(steps) || steps > double(int64_t(1) << 48))
     return node.error() << "the range has too many elements";
+  int64_t count = steps > 0 ? static_cast<int64_t>(steps) : 0;
+  if (!node.fitsOnHost(RankedTensorType::get(
+          {count}, toMlirType(start->dataType, node.context()))))
+    return failure();
   std::vector<double> values;
   for (int64_t i = 0; i < count; ++i)
     values.push_back(first + static_cast<double>(i) * step);
@@ -107,6 +113,9 @@ LogicalResult importTrilu(NodeImporter &node) {
     const HostTensor *kInput = node.requireConstant(1, "k");
     if (!kInput)
       return failure();
+    if (kInput->numElements() != 1)
+      return node.error() << "k must hold one value, found "
+                          << kInput->numElements();
     k = kInput->asInt(0);
   }
   bool upper = node.intAttr("upper", 1) != 0;

@@ -26,6 +26,8 @@ namespace resq::onnx_import {
 namespace {
 
 enum class Binary { Add, Sub, Mul, Div, Pow, Equal, Less, Greater };
+
+Value scalarCast(OpBuilder &b, Location loc, Value x, Type to);
 enum class Unary { Sqrt, Reciprocal, Neg, Exp, Sigmoid, Tanh, Relu, Cos, Sin };
 
 bool isComparison(Binary kind) {
@@ -161,7 +163,8 @@ Value emitTosaBinary(NodeImporter &node, Binary kind, RankedTensorType type,
 
 LogicalResult importBinary(NodeImporter &node, Binary kind) {
   RankedTensorType lhs = node.inputType(0), rhs = node.inputType(1);
-  if (lhs.getElementType() != rhs.getElementType())
+  // Pow's exponent may have its own type (T1 and T2 in the spec).
+  if (kind != Binary::Pow && lhs.getElementType() != rhs.getElementType())
     return node.error() << "inputs have different element types ("
                         << lhs.getElementType() << " and "
                         << rhs.getElementType() << ")";
@@ -175,6 +178,8 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
   auto type = RankedTensorType::get(*shape, element);
 
   if (node.allInputsConstant()) {
+    if (!node.fitsOnHost(type))
+      return failure();
     const HostTensor *inputs[] = {node.constant(0), node.constant(1)};
     int32_t dataType = isComparison(kind) ? kBool : inputs[0]->dataType;
     node.setOutput(0, host::combine(
@@ -204,14 +209,19 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
   if (!y)
     return failure();
   bool tosaKind = kind != Binary::Div && kind != Binary::Pow;
-  if (tosaKind && emit::isTosaElementType(lhs.getElementType())) {
+  if (tosaKind && emit::isTosaNumericType(lhs.getElementType())) {
     node.setOutput(0, emitTosaBinary(node, kind, type, x, y));
     return success();
   }
   node.setOutput(0, emit::elementwise(
                         node.builder(), node.loc(), type, {x, y},
                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                          return scalarBinary(b, loc, kind, args[0], args[1]);
+                          Value exponent = args[1];
+                          if (kind == Binary::Pow &&
+                              exponent.getType() != args[0].getType())
+                            exponent = scalarCast(b, loc, exponent,
+                                                  args[0].getType());
+                          return scalarBinary(b, loc, kind, args[0], exponent);
                         }));
   return success();
 }
@@ -242,6 +252,13 @@ double hostUnary(Unary kind, double x) {
 
 Value scalarUnary(OpBuilder &b, Location loc, Unary kind, Value x) {
   Type type = x.getType();
+  if (isa<IntegerType>(type)) {
+    // Only Neg and Relu accept integers.
+    Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 0));
+    if (kind == Unary::Neg)
+      return arith::SubIOp::create(b, loc, zero, x);
+    return arith::MaxSIOp::create(b, loc, x, zero);
+  }
   auto one = [&] {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
   };
@@ -293,16 +310,9 @@ Value emitTosaUnary(NodeImporter &node, Unary kind, RankedTensorType type,
     return tosa::TanhOp::create(b, loc, type, x);
   case Unary::Relu: {
     Type element = type.getElementType();
-    if (isa<FloatType>(element))
-      return tosa::ClampOp::create(
-          b, loc, type, x, b.getFloatAttr(element, 0.0),
-          b.getFloatAttr(element, std::numeric_limits<float>::infinity()),
-          tosa::NanPropagationModeAttr::get(b.getContext(),
-                                            tosa::NanPropagationMode::PROPAGATE));
-    auto width = element.getIntOrFloatBitWidth();
     return tosa::ClampOp::create(
-        b, loc, type, x, b.getIntegerAttr(element, 0),
-        b.getIntegerAttr(element, APInt::getSignedMaxValue(width)),
+        b, loc, type, x, b.getFloatAttr(element, 0.0),
+        b.getFloatAttr(element, std::numeric_limits<float>::infinity()),
         tosa::NanPropagationModeAttr::get(b.getContext(),
                                           tosa::NanPropagationMode::PROPAGATE));
   }
@@ -340,14 +350,15 @@ LogicalResult importUnary(NodeImporter &node, Unary kind) {
   Value x = node.value(0);
   if (!x)
     return failure();
-  if (emit::isTosaElementType(type.getElementType()))
+  // TOSA 1.0 negates i8/i16/i32 too; its integer clamp (Relu) is i8/i16.
+  Type element = type.getElementType();
+  bool tosaInteger = kind == Unary::Neg && emit::isTosaElementType(element) &&
+                     !element.isInteger(1);
+  if ((isFloat && emit::isTosaNumericType(element)) || tosaInteger)
     if (Value result = emitTosaUnary(node, kind, type, x)) {
       node.setOutput(0, result);
       return success();
     }
-  if (!isFloat)
-    return node.error() << "element type " << type.getElementType()
-                        << " is not supported at run time";
   node.setOutput(0, emit::elementwise(
                         node.builder(), node.loc(), type, {x},
                         [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -363,7 +374,7 @@ Value scalarCast(OpBuilder &b, Location loc, Value x, Type to) {
   if (from == to)
     return x;
   bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
-  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
+  bool fromUnsigned = from.isInteger(1);
   if (to.isInteger(1)) {
     if (fromFloat) {
       Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(from, 0));
@@ -381,26 +392,14 @@ Value scalarCast(OpBuilder &b, Location loc, Value x, Type to) {
     return fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, to, x))
                         : Value(arith::SIToFPOp::create(b, loc, to, x));
   if (fromFloat)
-    return to.isUnsignedInteger()
-               ? Value(arith::FPToUIOp::create(b, loc, to, x))
-               : Value(arith::FPToSIOp::create(b, loc, to, x));
+    return arith::FPToSIOp::create(b, loc, to, x);
+  // Integer to integer (run-time UINT8 is rejected before this point).
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();
-  // arith works on signless integers; ui8 is cast in and out.
-  Type signlessTo = b.getIntegerType(toWidth);
-  Value value = x;
-  if (from.isUnsignedInteger())
-    value = arith::BitcastOp::create(b, loc, b.getIntegerType(fromWidth), x);
-  Value result = value;
   if (fromWidth < toWidth)
-    result = fromUnsigned
-                 ? Value(arith::ExtUIOp::create(b, loc, signlessTo, value))
-                 : Value(arith::ExtSIOp::create(b, loc, signlessTo, value));
-  else if (fromWidth > toWidth)
-    result = arith::TruncIOp::create(b, loc, signlessTo, value);
-  if (to.isUnsignedInteger())
-    result = arith::BitcastOp::create(b, loc, to, result);
-  return result;
+    return fromUnsigned ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                        : Value(arith::ExtSIOp::create(b, loc, to, x));
+  return arith::TruncIOp::create(b, loc, to, x);
 }
 
 } // namespace
@@ -476,6 +475,8 @@ LogicalResult importWhere(NodeImporter &node) {
                         << y << " do not broadcast";
   auto type = RankedTensorType::get(*shape, x.getElementType());
   if (node.allInputsConstant()) {
+    if (!node.fitsOnHost(type))
+      return failure();
     const HostTensor *inputs[] = {node.constant(0), node.constant(1),
                                   node.constant(2)};
     node.setOutput(0, host::combine(
@@ -532,6 +533,9 @@ LogicalResult importCast(NodeImporter &node) {
                           }));
     return success();
   }
+  if (target == kUint8)
+    return node.error() << "casting to UINT8 at run time is not supported "
+                           "(UINT8 data must be known at import time)";
   Value x = node.value(0);
   if (!x)
     return failure();

@@ -89,6 +89,8 @@ LogicalResult importGather(NodeImporter &node) {
                data.getShape().end());
 
   if (node.allInputsConstant()) {
+    if (!node.fitsOnHost(RankedTensorType::get(shape, data.getElementType())))
+      return failure();
     const HostTensor &source = *node.constant(0);
     std::vector<int64_t> picked = node.constant(1)->ints();
     std::vector<int64_t> sourceStrides = host::strides(source.shape);

@@ -28,7 +28,7 @@ LogicalResult importReduction(NodeImporter &node, Reduction kind,
                               bool axesFromInput) {
   RankedTensorType type = node.inputType(0);
   Type element = type.getElementType();
-  if (!emit::isTosaElementType(element) ||
+  if (!emit::isTosaNumericType(element) ||
       (kind == Reduction::Mean && !isa<FloatType>(element)))
     return node.error() << "reducing " << element << " is not supported";
   int64_t rank = type.getRank();

@@ -303,6 +303,11 @@ LogicalResult importConcat(NodeImporter &node) {
     return success();
   }
 
+  if (product(shape) == 0) {
+    node.setOutput(0, HostTensor::allocate(node.inputDataType(0),
+                                           {shape.begin(), shape.end()}));
+    return success();
+  }
   SmallVector<Value> inputs;
   for (size_t i = 0; i < node.numInputs(); ++i) {
     if (node.inputShape(i)[*axis] == 0)
@@ -335,20 +340,28 @@ struct SliceAxis {
 
 SliceAxis resolveSliceAxis(int64_t start, int64_t end, int64_t step,
                            int64_t dim) {
-  if (start < 0)
-    start += dim;
-  if (end < 0)
-    end += dim;
-  if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, dim);
-    end = std::clamp<int64_t>(end, 0, dim);
-    int64_t count = end > start ? (end - start + step - 1) / step : 0;
-    return {start, step, count};
+  // 128-bit arithmetic: starts, ends and steps may be anywhere in int64.
+  __int128 first = start, last = end, stride = step;
+  if (first < 0)
+    first += dim;
+  if (last < 0)
+    last += dim;
+  __int128 count;
+  if (stride > 0) {
+    first = std::clamp<__int128>(first, 0, dim);
+    last = std::clamp<__int128>(last, 0, dim);
+    count = last > first ? (last - first - 1) / stride + 1 : 0;
+  } else {
+    first = std::clamp<__int128>(first, 0, dim - 1);
+    last = std::clamp<__int128>(last, -1, dim - 1);
+    count = first > last ? (first - last - 1) / -stride + 1 : 0;
   }
-  start = std::clamp<int64_t>(start, 0, dim - 1);
-  end = std::clamp<int64_t>(end, -1, dim - 1);
-  int64_t count = start > end ? (start - end + (-step) - 1) / (-step) : 0;
-  return {start, step, count};
+  // A step larger than the dim takes one element; keep it in int64.
+  int64_t clampedStep = static_cast<int64_t>(
+      std::clamp<__int128>(stride, -static_cast<__int128>(dim) - 1,
+                           static_cast<__int128>(dim) + 1));
+  return {static_cast<int64_t>(first), clampedStep,
+          static_cast<int64_t>(count)};
 }
 } // namespace
 
@@ -454,6 +467,8 @@ LogicalResult importSplit(NodeImporter &node) {
     return failure();
   int64_t dim = inputShape[*axis];
   int64_t outputs = node.numOutputs();
+  if (outputs == 0)
+    return node.error() << "Split needs at least one output";
   std::vector<int64_t> sizes;
   if (node.hasInput(1)) {
     const HostTensor *split = node.requireConstant(1, "split");
@@ -524,6 +539,9 @@ LogicalResult importExpand(NodeImporter &node) {
     return node.error() << "cannot expand " << formatShape(inputShape)
                         << " to " << formatShape(dims);
   if (const HostTensor *input = node.constant(0)) {
+    if (!node.fitsOnHost(RankedTensorType::get(
+            *shape, node.inputType(0).getElementType())))
+      return failure();
     std::vector<int64_t> sourceStrides = host::strides(input->shape);
     node.setOutput(0, host::remap(*input, {shape->begin(), shape->end()},
                                   [&](ArrayRef<int64_t> index) {
