@@ -70,8 +70,10 @@ void BM_ResqSimplify(benchmark::State &state) {
   state.counters["rewrites/s"] = benchmark::Counter(
       4.0 * layers, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_ResqSimplify)->RangeMultiplier(4)->Range(16, 1024)->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_ResqSimplify)
+    ->RangeMultiplier(4)
+    ->Range(16, 1024)
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 

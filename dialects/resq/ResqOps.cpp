@@ -10,9 +10,9 @@
 #include "dialects/resq/ResqShapeChecks.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -58,8 +58,7 @@ LogicalResult resq::verifyElementType(Operation *op, StringRef what,
   if (actual.getElementType() == expected)
     return success();
   return op->emitOpError() << "expected " << what << " element type "
-                           << expected << ", found "
-                           << actual.getElementType();
+                           << expected << ", found " << actual.getElementType();
 }
 
 //===----------------------------------------------------------------------===//
@@ -83,9 +82,9 @@ static ParseResult parseBitRanges(OpAsmParser &parser, ArrayAttr &ranges) {
              << "expected a signless integer type such as i4 for the bit "
                 "width of a channel range, found "
              << bitsType;
-    auto range = BitRangeAttr::getChecked(
-        [&] { return parser.emitError(loc); }, parser.getContext(), size,
-        intType.getWidth());
+    auto range =
+        BitRangeAttr::getChecked([&] { return parser.emitError(loc); },
+                                 parser.getContext(), size, intType.getWidth());
     if (!range)
       return failure();
     parsed.push_back(range);

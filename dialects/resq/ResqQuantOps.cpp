@@ -23,21 +23,20 @@ static LogicalResult verifyClipRatio(Operation *op, APFloat clip) {
   double ratio = clip.convertToDouble();
   if (ratio > 0.0 && ratio <= 1.0)
     return success();
-  return op->emitOpError() << "expected clip ratio in (0, 1], found "
-                           << ratio;
+  return op->emitOpError() << "expected clip ratio in (0, 1], found " << ratio;
 }
 
 /// A group size must be positive and divide the (static) last dimension.
 static LogicalResult verifyGroupSize(Operation *op, int64_t groupSize,
                                      ShapedType input) {
   if (groupSize <= 0)
-    return op->emitOpError() << "expected a positive group size, found "
-                             << groupSize;
+    return op->emitOpError()
+           << "expected a positive group size, found " << groupSize;
   int64_t last = input.getShape().back();
   if (!ShapedType::isDynamic(last) && last % groupSize != 0)
-    return op->emitOpError() << "expected group size (" << groupSize
-                             << ") to divide the last dimension (" << last
-                             << ")";
+    return op->emitOpError()
+           << "expected group size (" << groupSize
+           << ") to divide the last dimension (" << last << ")";
   return success();
 }
 
@@ -95,8 +94,9 @@ static LogicalResult verifyMatrixRotation(RotateOp op) {
   int64_t size = input.getShape().back();
   if (failed(verifyElementType(op, "matrix", matrixType,
                                input.getElementType())) ||
-      failed(verifyShape(op, "rotation matrix (n x n, n = the input's last "
-                             "dimension)",
+      failed(verifyShape(op,
+                         "rotation matrix (n x n, n = the input's last "
+                         "dimension)",
                          matrixType, {size, size})))
     return failure();
   return verifyMatrixSource(op, matrix);
@@ -156,8 +156,8 @@ LogicalResult SubspaceQuantOp::verify() {
   // was built; the sum saturates instead of overflowing.
   uint64_t covered = 0;
   for (auto range : ranges.getAsRange<BitRangeAttr>())
-    covered = llvm::SaturatingAdd(covered,
-                                  static_cast<uint64_t>(range.getSize()));
+    covered =
+        llvm::SaturatingAdd(covered, static_cast<uint64_t>(range.getSize()));
 
   std::optional<int64_t> groupSize = getGroupSize();
   if (groupSize && failed(verifyGroupSize(*this, *groupSize, input)))
@@ -167,8 +167,8 @@ LogicalResult SubspaceQuantOp::verify() {
     return success();
   InFlightDiagnostic diag =
       emitOpError() << "expected the channel ranges to tile "
-                    << (groupSize ? "each group" : "the last dimension")
-                    << " (" << target << " channels) exactly, but they cover ";
+                    << (groupSize ? "each group" : "the last dimension") << " ("
+                    << target << " channels) exactly, but they cover ";
   if (covered > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
     diag << "more than 2^63 channels";
   else

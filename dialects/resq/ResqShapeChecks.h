@@ -35,8 +35,7 @@ mlir::LogicalResult verifyShape(mlir::Operation *op, llvm::StringRef what,
 
 /// Emits "expected <what> element type <expected>, found <actual>" unless
 /// they are equal.
-mlir::LogicalResult verifyElementType(mlir::Operation *op,
-                                      llvm::StringRef what,
+mlir::LogicalResult verifyElementType(mlir::Operation *op, llvm::StringRef what,
                                       mlir::ShapedType actual,
                                       mlir::Type expected);
 

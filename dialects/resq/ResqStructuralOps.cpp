@@ -28,8 +28,8 @@ LogicalResult EmbeddingOp::verify() {
   auto table = getTable().getType();
   auto indices = getIndices().getType();
   auto result = getResult().getType();
-  if (failed(verifyElementType(*this, "result", result,
-                               table.getElementType())))
+  if (failed(
+          verifyElementType(*this, "result", result, table.getElementType())))
     return failure();
   SmallVector<int64_t> expected(indices.getShape());
   expected.push_back(table.getDimSize(1));
@@ -47,8 +47,7 @@ LogicalResult RmsNormOp::verify() {
     return failure();
   double eps = getEpsilon().convertToDouble();
   if (!(eps > 0.0) || !std::isfinite(eps))
-    return emitOpError() << "expected a positive finite epsilon, found "
-                         << eps;
+    return emitOpError() << "expected a positive finite epsilon, found " << eps;
   return verifyShape(*this, "gamma (the input's last dimension)",
                      getGamma().getType(), {lastDim(input)});
 }
@@ -76,8 +75,8 @@ LogicalResult LinearOp::verify() {
   if (Value bias = getBias()) {
     auto biasType = cast<ShapedType>(bias.getType());
     if (failed(verifyElementType(*this, "bias", biasType, element)) ||
-        failed(verifyShape(*this, "bias (the weight's columns)", biasType,
-                           {out})))
+        failed(
+            verifyShape(*this, "bias (the weight's columns)", biasType, {out})))
       return failure();
   }
   SmallVector<int64_t> expected(input.getShape().drop_back());
@@ -178,8 +177,7 @@ static FailureOr<AttentionDims> verifyHeadsFirst(AttentionOp op) {
                          {dims.batch, kvHeads, dims.kvSeq, dims.headDim})) ||
       failed(verifyShape(op, "value [batch, num_kv_heads, kv_seq, v_head_dim]",
                          v,
-                         {dims.batch, kvHeads, dims.kvSeq,
-                          dims.valueHeadDim})))
+                         {dims.batch, kvHeads, dims.kvSeq, dims.valueHeadDim})))
     return failure();
   return dims;
 }
@@ -189,14 +187,13 @@ static FailureOr<AttentionDims> verifySeqFirst(AttentionOp op) {
   auto q = op.getQuery().getType(), k = op.getKey().getType(),
        v = op.getValue().getType();
   int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
-  for (auto [what, width, by] :
-       {std::tuple{"query", lastDim(q), heads},
-        std::tuple{"key", lastDim(k), kvHeads},
-        std::tuple{"value", lastDim(v), kvHeads}}) {
+  for (auto [what, width, by] : {std::tuple{"query", lastDim(q), heads},
+                                 std::tuple{"key", lastDim(k), kvHeads},
+                                 std::tuple{"value", lastDim(v), kvHeads}}) {
     if (!ShapedType::isDynamic(width) && width % by != 0)
-      return op.emitOpError() << "expected " << what << " width (" << width
-                              << ") to be divisible by its head count ("
-                              << by << ")";
+      return op.emitOpError()
+             << "expected " << what << " width (" << width
+             << ") to be divisible by its head count (" << by << ")";
   }
   AttentionDims dims{q.getDimSize(0), q.getDimSize(1), k.getDimSize(1),
                      divideIfStatic(lastDim(q), heads),
@@ -256,9 +253,8 @@ LogicalResult AttentionOp::verify() {
   if (getKey().getType().getRank() != rank ||
       getValue().getType().getRank() != rank)
     return emitOpError() << "expected key and value of the query's rank ("
-                         << rank << "), found "
-                         << getKey().getType().getRank() << " and "
-                         << getValue().getType().getRank();
+                         << rank << "), found " << getKey().getType().getRank()
+                         << " and " << getValue().getType().getRank();
   int64_t heads = getNumHeads(), kvHeads = getNumKvHeads();
   if (heads <= 0 || kvHeads <= 0)
     return emitOpError() << "expected positive num_heads and num_kv_heads, "
@@ -307,10 +303,9 @@ LogicalResult AttentionOp::verify() {
     auto pastKey = cast<ShapedType>(getPastKey().getType());
     int64_t past =
         pastKey.getRank() == 4 ? pastKey.getDimSize(2) : ShapedType::kDynamic;
-    if (failed(verifyShape(*this,
-                           "past_key [batch, num_kv_heads, past_seq, head_dim]",
-                           pastKey, {dims->batch, kvHeads, past,
-                                     dims->headDim})) ||
+    if (failed(verifyShape(
+            *this, "past_key [batch, num_kv_heads, past_seq, head_dim]",
+            pastKey, {dims->batch, kvHeads, past, dims->headDim})) ||
         failed(verifyShape(
             *this, "past_value [batch, num_kv_heads, past_seq, v_head_dim]",
             cast<ShapedType>(getPastValue().getType()),
@@ -329,20 +324,20 @@ LogicalResult AttentionOp::verify() {
       (failed(verifyShape(*this, "present key cache",
                           cast<ShapedType>(getPresent()[0].getType()),
                           {dims->batch, kvHeads, totalKv, dims->headDim})) ||
-       failed(verifyShape(*this, "present value cache",
-                          cast<ShapedType>(getPresent()[1].getType()),
-                          {dims->batch, kvHeads, totalKv,
-                           dims->valueHeadDim}))))
+       failed(
+           verifyShape(*this, "present value cache",
+                       cast<ShapedType>(getPresent()[1].getType()),
+                       {dims->batch, kvHeads, totalKv, dims->valueHeadDim}))))
     return failure();
 
   SmallVector<int64_t> expectedOutput =
-      rank == 4 ? SmallVector<int64_t>{dims->batch, heads, dims->qSeq,
-                                       dims->valueHeadDim}
-                : SmallVector<int64_t>{
-                      dims->batch, dims->qSeq,
-                      multiplyIfStatic(heads, dims->valueHeadDim)};
-  if (failed(verifyShape(*this, "output", getOutput().getType(),
-                         expectedOutput)))
+      rank == 4
+          ? SmallVector<int64_t>{dims->batch, heads, dims->qSeq,
+                                 dims->valueHeadDim}
+          : SmallVector<int64_t>{dims->batch, dims->qSeq,
+                                 multiplyIfStatic(heads, dims->valueHeadDim)};
+  if (failed(
+          verifyShape(*this, "output", getOutput().getType(), expectedOutput)))
     return failure();
 
   if (getMask() &&
@@ -350,8 +345,8 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (getCausal() && !ShapedType::isDynamic(dims->qSeq) &&
       !ShapedType::isDynamic(totalKv) && dims->qSeq > totalKv)
-    return emitOpError() << "expected q_seq (" << dims->qSeq
-                         << ") <= kv_seq (" << totalKv
+    return emitOpError() << "expected q_seq (" << dims->qSeq << ") <= kv_seq ("
+                         << totalKv
                          << ") for causal attention, or the first queries "
                             "would see no key";
   return success();

@@ -1,4 +1,5 @@
-//===- InitAll.h - the one registration point of every resq tool -*- C++ -*-===//
+//===- InitAll.h - the one registration point of every resq tool -*- C++
+//-*-===//
 //
 // Every tool registers dialects and passes through this header, so that a
 // dialect or pass added here is available everywhere at once.

@@ -111,10 +111,9 @@ Value broadcastTo(OpBuilder &b, Location loc, Value input,
     return input;
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   if (!isTosaElementType(type.getElementType()))
-    return elementwise(b, loc, resultType, {input},
-                       [](OpBuilder &, Location, ValueRange args) {
-                         return args[0];
-                       });
+    return elementwise(
+        b, loc, resultType, {input},
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   Value expanded = expandRank(b, loc, input, shape.size());
   auto expandedShape = cast<RankedTensorType>(expanded.getType()).getShape();
   SmallVector<int64_t> multiples;
@@ -135,9 +134,9 @@ Value slice(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> start,
                                  constShape(b, loc, start),
                                  constShape(b, loc, size));
   SmallVector<int64_t> strides(size.size(), 1);
-  return tensor::ExtractSliceOp::create(b, loc, resultType, input,
-                                        ValueRange{}, ValueRange{},
-                                        ValueRange{}, start, size, strides);
+  return tensor::ExtractSliceOp::create(b, loc, resultType, input, ValueRange{},
+                                        ValueRange{}, ValueRange{}, start, size,
+                                        strides);
 }
 
 Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

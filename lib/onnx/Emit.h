@@ -1,4 +1,5 @@
-//===- Emit.h - building blocks the op handlers emit -------------*- C++ -*-===//
+//===- Emit.h - building blocks the op handlers emit -------------*- C++
+//-*-===//
 //
 // TOSA 1.0 wants operands of equal rank, shapes as !tosa.shape operands and
 // zero points as tensors; ops TOSA lacks become broadcasting linalg.generic
@@ -44,8 +45,8 @@ mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
 /// Prepends size-1 dims up to `rank`.
 mlir::Value expandRank(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, int64_t rank);
-mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value input, llvm::ArrayRef<int32_t> perms);
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                      llvm::ArrayRef<int32_t> perms);
 /// Materialises numpy broadcasting of `input` to `shape`.
 mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value input, llvm::ArrayRef<int64_t> shape);

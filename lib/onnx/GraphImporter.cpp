@@ -110,8 +110,9 @@ void GraphImporter::define(const std::string &name, TensorValue value) {
 /// diagnostics say which node (in file order) they come from.
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   MLIRContext *context = module.getContext();
-  return NameLoc::get(StringAttr::get(context, nodeName(node, index)),
-                      FileLineColLoc::get(context, model->path(), index + 1, 1));
+  return NameLoc::get(
+      StringAttr::get(context, nodeName(node, index)),
+      FileLineColLoc::get(context, model->path(), index + 1, 1));
 }
 
 LogicalResult GraphImporter::checkOpsets() {
@@ -144,8 +145,7 @@ LogicalResult GraphImporter::checkNodesSupported() {
   const auto &nodes = model->model().graph().node();
   for (int i = 0; i < nodes.size(); ++i) {
     const onnx::NodeProto &node = nodes[i];
-    std::string prefix = "node '" + nodeName(node, i) + "' (" +
-                         node.op_type();
+    std::string prefix = "node '" + nodeName(node, i) + "' (" + node.op_type();
     if (localFunctions.contains(node.domain() + ":" + node.op_type())) {
       emitError(nodeLoc(node, i))
           << prefix << ", domain '" << node.domain()
@@ -199,14 +199,14 @@ bool GraphImporter::archiveTensor(const std::string &name,
   // pointers keep the tensor and the model (which may own them) alive.
   std::shared_ptr<ModelFile> keepModel = model;
   bool added =
-      dtype && archive.add(name, *dtype, tensor->shape, tensor->byteSize(),
-                           [tensor, keepModel](std::FILE *file) {
-                             size_t size = tensor->byteSize();
-                             return size == 0 || std::fwrite(tensor->bytes, 1,
-                                                             size, file) ==
-                                                     size;
-                           },
-                           error);
+      dtype && archive.add(
+                   name, *dtype, tensor->shape, tensor->byteSize(),
+                   [tensor, keepModel](std::FILE *file) {
+                     size_t size = tensor->byteSize();
+                     return size == 0 ||
+                            std::fwrite(tensor->bytes, 1, size, file) == size;
+                   },
+                   error);
   if (!added)
     emitError(loc) << "cannot add tensor '" << name
                    << "' to the parameter archive: " << error;
@@ -260,8 +260,8 @@ GraphImporter::graphInputType(const onnx::ValueInfoProto &input) {
   auto override = options.inputShapes.find(name);
   if (override != options.inputShapes.end()) {
     shape = override->second;
-    if (tensor.has_shape() && tensor.shape().dim_size() !=
-                                  static_cast<int>(shape.size())) {
+    if (tensor.has_shape() &&
+        tensor.shape().dim_size() != static_cast<int>(shape.size())) {
       emitError(fileLoc) << "--input-shape gives '" << name << "' rank "
                          << shape.size() << ", but the model declares rank "
                          << tensor.shape().dim_size();
@@ -414,8 +414,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   // UINT8 flows through the IR as ui8, which neither TOSA nor arith computes
   // with: it is supported only where the importer folds it.
   for (int i = 0; i < node.input_size(); ++i) {
-    const TensorValue *input = node.input(i).empty() ? nullptr
-                                                      : lookup(node.input(i));
+    const TensorValue *input =
+        node.input(i).empty() ? nullptr : lookup(node.input(i));
     if (input && !input->constant &&
         input->type.getElementType().isUnsignedInteger())
       return importer.error() << "input '" << node.input(i)
@@ -458,8 +458,8 @@ Value GraphImporter::materialize(const std::string &name, Location loc) {
           ArrayRef<char>(reinterpret_cast<const char *>(host.bytes),
                          host.byteSize()));
     }
-    tensor.value = arith::ConstantOp::create(opBuilder, loc,
-                                             cast<TypedAttr>(attr));
+    tensor.value =
+        arith::ConstantOp::create(opBuilder, loc, cast<TypedAttr>(attr));
     lastConstant = tensor.value.getDefiningOp();
     return tensor.value;
   }

@@ -1,4 +1,5 @@
-//===- GraphImporter.h - one ONNX graph into one func.func -------*- C++ -*-===//
+//===- GraphImporter.h - one ONNX graph into one func.func -------*- C++
+//-*-===//
 
 #ifndef RESQ_LIB_ONNX_GRAPHIMPORTER_H
 #define RESQ_LIB_ONNX_GRAPHIMPORTER_H
@@ -9,8 +10,8 @@
 #include "resq/onnx/Import.h"
 #include "resq/params/Archive.h"
 
-#include "mlir/IR/Builders.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
 

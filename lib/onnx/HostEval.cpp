@@ -14,8 +14,9 @@ std::vector<int64_t> strides(llvm::ArrayRef<int64_t> shape) {
 }
 
 /// Calls `visit` with every index of `shape` in row-major order.
-static void forEachIndex(llvm::ArrayRef<int64_t> shape,
-                         llvm::function_ref<void(llvm::ArrayRef<int64_t>)> visit) {
+static void
+forEachIndex(llvm::ArrayRef<int64_t> shape,
+             llvm::function_ref<void(llvm::ArrayRef<int64_t>)> visit) {
   int64_t count = 1;
   for (int64_t dim : shape)
     count *= dim;
@@ -30,9 +31,9 @@ static void forEachIndex(llvm::ArrayRef<int64_t> shape,
   }
 }
 
-HostTensor remap(const HostTensor &source, std::vector<int64_t> shape,
-                 llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)>
-                     sourceIndex) {
+HostTensor
+remap(const HostTensor &source, std::vector<int64_t> shape,
+      llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> sourceIndex) {
   HostTensor result = HostTensor::allocate(source.dataType, shape);
   size_t width = typeSize(source.dataType);
   uint8_t *out = result.mutableBytes();

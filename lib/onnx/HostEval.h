@@ -1,4 +1,5 @@
-//===- HostEval.h - evaluating ONNX ops on known tensors ---------*- C++ -*-===//
+//===- HostEval.h - evaluating ONNX ops on known tensors ---------*- C++
+//-*-===//
 //
 // Shape subgraphs and constant masks are folded while importing, so that the
 // emitted IR has static shapes and no shape arithmetic. These helpers do the
@@ -24,9 +25,9 @@ std::vector<int64_t> strides(llvm::ArrayRef<int64_t> shape);
 
 /// A tensor of `shape` whose element at each index is `source`'s element at
 /// `sourceIndex(index)` (a flat index).
-HostTensor remap(
-    const HostTensor &source, std::vector<int64_t> shape,
-    llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> sourceIndex);
+HostTensor
+remap(const HostTensor &source, std::vector<int64_t> shape,
+      llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> sourceIndex);
 
 /// The same bytes with another shape (no copy).
 HostTensor reshape(const HostTensor &source, std::vector<int64_t> shape);
@@ -39,11 +40,10 @@ int64_t broadcastIndex(llvm::ArrayRef<int64_t> shape,
 
 /// Elementwise combination of broadcasting inputs, computed in double (for
 /// float results) or int64, stored as `dataType`.
-HostTensor combine(
-    llvm::ArrayRef<const HostTensor *> inputs, std::vector<int64_t> shape,
-    int32_t dataType,
-    llvm::function_ref<double(llvm::ArrayRef<double>)> floatOp,
-    llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> intOp);
+HostTensor combine(llvm::ArrayRef<const HostTensor *> inputs,
+                   std::vector<int64_t> shape, int32_t dataType,
+                   llvm::function_ref<double(llvm::ArrayRef<double>)> floatOp,
+                   llvm::function_ref<int64_t(llvm::ArrayRef<int64_t>)> intOp);
 
 } // namespace resq::onnx_import::host
 

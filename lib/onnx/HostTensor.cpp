@@ -26,8 +26,8 @@ template <typename T> void store(uint8_t *bytes, int64_t i, T value) {
 double halfToDouble(uint16_t bits, const llvm::fltSemantics &semantics) {
   llvm::APFloat value(semantics, llvm::APInt(16, bits));
   bool losesInfo;
-  value.convert(llvm::APFloat::IEEEdouble(),
-                llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  value.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+                &losesInfo);
   return value.convertToDouble();
 }
 
@@ -177,6 +177,13 @@ std::optional<int32_t> fromMlirType(mlir::Type type) {
   return std::nullopt;
 }
 
+int64_t shapeProduct(llvm::ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
 std::optional<int64_t> checkedElementCount(const std::vector<int64_t> &shape) {
   int64_t count = 1;
   for (int64_t dim : shape) {
@@ -187,12 +194,7 @@ std::optional<int64_t> checkedElementCount(const std::vector<int64_t> &shape) {
   return count;
 }
 
-int64_t HostTensor::numElements() const {
-  int64_t count = 1;
-  for (int64_t dim : shape)
-    count *= dim;
-  return count;
-}
+int64_t HostTensor::numElements() const { return shapeProduct(shape); }
 
 double HostTensor::asDouble(int64_t i) const {
   switch (dataType) {

@@ -1,4 +1,5 @@
-//===- HostTensor.h - tensors the importer knows the value of ----*- C++ -*-===//
+//===- HostTensor.h - tensors the importer knows the value of ----*- C++
+//-*-===//
 //
 // Initializers, Constant nodes and the shape arithmetic of exported graphs
 // (Shape -> Gather -> Concat -> Reshape) are evaluated while importing. A
@@ -41,6 +42,9 @@ size_t typeSize(int32_t dataType);
 mlir::Type toMlirType(int32_t dataType, mlir::MLIRContext *context);
 /// The inverse of toMlirType; nullopt for types ONNX tensors do not have.
 std::optional<int32_t> fromMlirType(mlir::Type type);
+
+/// The product of a static shape's dims.
+int64_t shapeProduct(llvm::ArrayRef<int64_t> shape);
 
 /// Number of elements, or nullopt for a negative dim or more than 2^48
 /// elements (no real model comes close; the bound keeps sizes in range).

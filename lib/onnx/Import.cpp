@@ -79,13 +79,12 @@ bool printOnnxOpStats(llvm::StringRef path, llvm::raw_ostream &os,
                  onnx_import::lookupOp(op, opset, firstVersion);
     unsupported += !known;
     os << llvm::format("  %-24s %6d  %s\n",
-                       (domain.empty() ? op : domain + "." + op).c_str(),
-                       count, known ? "supported" : "UNSUPPORTED");
+                       (domain.empty() ? op : domain + "." + op).c_str(), count,
+                       known ? "supported" : "UNSUPPORTED");
   }
   os << (unsupported ? std::to_string(unsupported) + " op types unsupported"
                      : std::string("all op types supported"))
-     << (opsetSupported ? "" : " (the model's opset is outside 13-24)")
-     << "\n";
+     << (opsetSupported ? "" : " (the model's opset is outside 13-24)") << "\n";
   return true;
 }
 

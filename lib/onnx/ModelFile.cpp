@@ -12,20 +12,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace resq::onnx_import {
-
-struct ModelFile::MappedFile {
-  void *address = nullptr;
-  size_t size = 0;
-  ~MappedFile() {
-    if (address)
-      ::munmap(address, size);
-  }
-};
 
 ModelFile::~ModelFile() = default;
 
@@ -54,7 +44,8 @@ std::unique_ptr<ModelFile> ModelFile::load(const std::string &path,
   }
   ::close(fd);
   if (!parsed) {
-    error = "'" + path + "' is not a valid ONNX protobuf (truncated or "
+    error = "'" + path +
+            "' is not a valid ONNX protobuf (truncated or "
             "corrupted file)";
     return nullptr;
   }
@@ -177,7 +168,7 @@ static bool parseByteCount(const std::string &text, uint64_t &value) {
 }
 
 bool ModelFile::mapExternalFile(const std::string &location,
-                                std::shared_ptr<MappedFile> &file,
+                                std::shared_ptr<params::MappedFile> &file,
                                 std::string &error) {
   if (location.empty() || location[0] == '/') {
     error = "external data location '" + location +
@@ -193,8 +184,7 @@ bool ModelFile::mapExternalFile(const std::string &location,
       end = location.size();
     std::string part = location.substr(start, end - start);
     if (part == "..") {
-      error = "external data location '" + location +
-              "' must not contain '..'";
+      error = "external data location '" + location + "' must not contain '..'";
       return false;
     }
     if (!part.empty() && part != ".")
@@ -216,15 +206,14 @@ bool ModelFile::mapExternalFile(const std::string &location,
   std::string joined = directory + "/" + location;
   char *realDir = ::realpath(directory.c_str(), nullptr);
   char *realFile = ::realpath(joined.c_str(), nullptr);
-  std::string expected =
-      realDir ? std::string(realDir) + "/" + normalized : "";
+  std::string expected = realDir ? std::string(realDir) + "/" + normalized : "";
   bool linked = !realFile || expected != realFile;
   std::free(realDir);
   std::free(realFile);
   struct stat status;
   if (::lstat(joined.c_str(), &status) != 0) {
-    error = "cannot open external data '" + location + "': " +
-            std::strerror(errno);
+    error =
+        "cannot open external data '" + location + "': " + std::strerror(errno);
     return false;
   }
   if (S_ISLNK(status.st_mode) || linked) {
@@ -237,26 +226,13 @@ bool ModelFile::mapExternalFile(const std::string &location,
     return false;
   }
 
-  int fd = ::open(joined.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    error = "cannot open external data '" + location + "': " +
-            std::strerror(errno);
+  std::string openError;
+  std::shared_ptr<params::MappedFile> mapped =
+      params::MappedFile::open(joined, openError, /*noFollow=*/true);
+  if (!mapped) {
+    error = "external data '" + location + "': " + openError;
     return false;
   }
-  auto mapped = std::make_shared<MappedFile>();
-  mapped->size = static_cast<size_t>(status.st_size);
-  if (mapped->size > 0) {
-    mapped->address =
-        ::mmap(nullptr, mapped->size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapped->address == MAP_FAILED) {
-      mapped->address = nullptr;
-      ::close(fd);
-      error = "cannot map external data '" + location + "': " +
-              std::strerror(errno);
-      return false;
-    }
-  }
-  ::close(fd);
   externalFiles.emplace(location, mapped);
   file = mapped;
   return true;
@@ -283,7 +259,7 @@ bool ModelFile::readExternal(const onnx::TensorProto &tensor, HostTensor &out,
       hasLength = true;
     }
   }
-  std::shared_ptr<MappedFile> file;
+  std::shared_ptr<params::MappedFile> file;
   if (!mapExternalFile(location, file, error))
     return false;
   if (hasLength && length != out.byteSize()) {
@@ -292,14 +268,14 @@ bool ModelFile::readExternal(const onnx::TensorProto &tensor, HostTensor &out,
             " bytes of elements";
     return false;
   }
-  if (offset > file->size || out.byteSize() > file->size - offset) {
+  if (offset > file->size() || out.byteSize() > file->size() - offset) {
     error = "reads bytes " + std::to_string(offset) + " to " +
             std::to_string(offset + out.byteSize()) + " of external data '" +
-            location + "', which has only " + std::to_string(file->size) +
+            location + "', which has only " + std::to_string(file->size()) +
             " bytes";
     return false;
   }
-  out.bytes = static_cast<const uint8_t *>(file->address) + offset;
+  out.bytes = file->data() + offset;
   out.owner = file;
   return true;
 }

@@ -1,9 +1,12 @@
-//===- ModelFile.h - an .onnx file and the data it refers to -----*- C++ -*-===//
+//===- ModelFile.h - an .onnx file and the data it refers to -----*- C++
+//-*-===//
 
 #ifndef RESQ_LIB_ONNX_MODELFILE_H
 #define RESQ_LIB_ONNX_MODELFILE_H
 
 #include "HostTensor.h"
+
+#include "resq/params/MappedFile.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -33,16 +36,16 @@ public:
                   std::string &error);
 
 private:
-  struct MappedFile;
   bool readExternal(const onnx::TensorProto &tensor, HostTensor &out,
                     std::string &error);
   bool mapExternalFile(const std::string &location,
-                       std::shared_ptr<MappedFile> &file, std::string &error);
+                       std::shared_ptr<params::MappedFile> &file,
+                       std::string &error);
 
   onnx::ModelProto proto;
   std::string filePath;
   std::string directory;
-  std::map<std::string, std::shared_ptr<MappedFile>> externalFiles;
+  std::map<std::string, std::shared_ptr<params::MappedFile>> externalFiles;
 };
 
 } // namespace resq::onnx_import

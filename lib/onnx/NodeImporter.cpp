@@ -97,8 +97,8 @@ std::string NodeImporter::stringAttr(StringRef name,
   return attr && attr->has_s() ? attr->s() : defaultValue.str();
 }
 
-bool NodeImporter::readTensor(const onnx::TensorProto &tensor,
-                              HostTensor &out, std::string &error) {
+bool NodeImporter::readTensor(const onnx::TensorProto &tensor, HostTensor &out,
+                              std::string &error) {
   return graph.readTensor(tensor, out, error);
 }
 
@@ -119,10 +119,10 @@ void NodeImporter::setOutput(size_t i, Value value) {
         !isa<ParamOp, arith::ConstantOp>(producer))
       producer->erase();
     auto dataType = fromMlirType(type.getElementType());
-    setOutput(i, HostTensor::allocate(dataType.value_or(kFloat),
-                                      std::vector<int64_t>(
-                                          type.getShape().begin(),
-                                          type.getShape().end())));
+    setOutput(
+        i, HostTensor::allocate(dataType.value_or(kFloat),
+                                std::vector<int64_t>(type.getShape().begin(),
+                                                     type.getShape().end())));
     return;
   }
   TensorValue tensor;
@@ -135,8 +135,8 @@ void NodeImporter::setOutput(size_t i, HostTensor constant) {
   if (!hasOutput(i))
     return;
   TensorValue tensor;
-  tensor.type = RankedTensorType::get(
-      constant.shape, toMlirType(constant.dataType, context()));
+  tensor.type = RankedTensorType::get(constant.shape,
+                                      toMlirType(constant.dataType, context()));
   tensor.constant = std::make_shared<HostTensor>(std::move(constant));
   graph.define(proto.output(i), std::move(tensor));
 }
@@ -155,8 +155,7 @@ bool NodeImporter::fitsOnHost(RankedTensorType type) {
   return false;
 }
 
-std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis,
-                                                   int64_t rank) {
+std::optional<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank) {
     error() << "axis " << axis << " is out of range for rank " << rank;
     return std::nullopt;

@@ -1,4 +1,5 @@
-//===- NodeImporter.h - what an op handler sees of the import ----*- C++ -*-===//
+//===- NodeImporter.h - what an op handler sees of the import ----*- C++
+//-*-===//
 //
 // Every ONNX op is imported by a handler (see OpTable.h) that reads its
 // node's inputs and attributes through a NodeImporter and either emits MLIR
@@ -39,8 +40,8 @@ class GraphImporter;
 
 class NodeImporter {
 public:
-  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
-               int64_t opset, mlir::Location loc);
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node, int64_t opset,
+               mlir::Location loc);
 
   const onnx::NodeProto &node() const { return proto; }
   /// The model's opset for the node's domain.

@@ -4,12 +4,6 @@
 #include "resq/params/Archive.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace resq::params {
 
@@ -119,9 +113,8 @@ bool Archive::parse(const uint8_t *bytes, size_t size, std::string &error) {
             " bytes) or the 100 MiB limit";
     return false;
   }
-  std::string_view text(reinterpret_cast<const char *>(bytes) +
-                            kHeaderLengthBytes,
-                        headerBytes);
+  std::string_view text(
+      reinterpret_cast<const char *>(bytes) + kHeaderLengthBytes, headerBytes);
   json::Value root;
   if (!json::parse(text, root, error))
     return false;
@@ -180,43 +173,19 @@ std::unique_ptr<Archive> Archive::fromBuffer(const uint8_t *bytes, size_t size,
 
 std::unique_ptr<Archive> Archive::open(const std::string &path,
                                        std::string &error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot open '" + path + "': " + std::strerror(errno);
+  std::shared_ptr<MappedFile> file = MappedFile::open(path, error);
+  if (!file)
     return nullptr;
-  }
-  struct stat status;
-  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-    error = "'" + path + "' is not a regular file";
-    ::close(fd);
-    return nullptr;
-  }
-  size_t size = static_cast<size_t>(status.st_size);
-  void *mapping = nullptr;
-  if (size > 0) {
-    mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapping == MAP_FAILED) {
-      error = "cannot map '" + path + "': " + std::strerror(errno);
-      ::close(fd);
-      return nullptr;
-    }
-  }
-  ::close(fd);
-
   std::unique_ptr<Archive> archive(new Archive());
-  archive->mapping = mapping;
-  archive->mappingSize = size;
-  if (!archive->parse(static_cast<const uint8_t *>(mapping), size, error)) {
+  archive->file = file;
+  if (!archive->parse(file->data(), file->size(), error)) {
     error = "'" + path + "': " + error;
     return nullptr;
   }
   return archive;
 }
 
-Archive::~Archive() {
-  if (mapping)
-    ::munmap(mapping, mappingSize);
-}
+Archive::~Archive() = default;
 
 const TensorInfo *Archive::find(std::string_view name) const {
   auto it = byName.find(std::string(name));

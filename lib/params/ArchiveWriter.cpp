@@ -4,8 +4,8 @@
 #include "resq/params/Archive.h"
 
 #include <cerrno>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,8 +34,7 @@ bool ArchiveWriter::add(std::string name, DType dtype,
             " bytes do not match its dtype and shape";
     return false;
   }
-  TensorInfo info{name, dtype, std::move(shape), dataSize,
-                  dataSize + byteSize};
+  TensorInfo info{name, dtype, std::move(shape), dataSize, dataSize + byteSize};
   dataSize += byteSize;
   byName.emplace(name, entries.size());
   entries.push_back({std::move(info), std::move(write)});
@@ -45,12 +44,13 @@ bool ArchiveWriter::add(std::string name, DType dtype,
 bool ArchiveWriter::addBorrowed(std::string name, DType dtype,
                                 std::vector<int64_t> shape, const void *bytes,
                                 uint64_t byteSize, std::string &error) {
-  return add(std::move(name), dtype, std::move(shape), byteSize,
-             [bytes, byteSize](std::FILE *file) {
-               return byteSize == 0 ||
-                      std::fwrite(bytes, 1, byteSize, file) == byteSize;
-             },
-             error);
+  return add(
+      std::move(name), dtype, std::move(shape), byteSize,
+      [bytes, byteSize](std::FILE *file) {
+        return byteSize == 0 ||
+               std::fwrite(bytes, 1, byteSize, file) == byteSize;
+      },
+      error);
 }
 
 bool ArchiveWriter::addOwned(std::string name, DType dtype,
@@ -140,8 +140,8 @@ bool ArchiveWriter::write(const std::string &path, std::string &error) const {
   std::string text = header();
   uint8_t length[8];
   for (size_t i = 0; i < 8; ++i)
-    length[i] = static_cast<uint8_t>(static_cast<uint64_t>(text.size()) >>
-                                     (8 * i));
+    length[i] =
+        static_cast<uint8_t>(static_cast<uint64_t>(text.size()) >> (8 * i));
   if (std::fwrite(length, 1, 8, file) != 8 ||
       std::fwrite(text.data(), 1, text.size(), file) != text.size())
     return abandon("cannot write the header of '" + path + "'");
@@ -153,11 +153,10 @@ bool ArchiveWriter::write(const std::string &path, std::string &error) const {
                      path + "'");
     off_t written = ::ftello(file) - dataStart;
     if (written != static_cast<off_t>(entry.info.end))
-      return abandon("tensor \"" + entry.info.name + "\" produced " +
-                     std::to_string(written -
-                                    static_cast<off_t>(entry.info.begin)) +
-                     " bytes, expected " +
-                     std::to_string(entry.info.byteSize()));
+      return abandon(
+          "tensor \"" + entry.info.name + "\" produced " +
+          std::to_string(written - static_cast<off_t>(entry.info.begin)) +
+          " bytes, expected " + std::to_string(entry.info.byteSize()));
   }
   if (std::fflush(file) != 0 || ::fsync(fd) != 0)
     return abandon("cannot flush '" + path + "': " + std::strerror(errno));

@@ -57,8 +57,8 @@ TEST(Archive, RoundTripsTensorsNamesAndMetadata) {
   ASSERT_TRUE(writer.addBorrowed("model.w", DType::F32, {64, 172},
                                  weights.data(), weights.size() * 4, error))
       << error;
-  ASSERT_TRUE(writer.addBorrowed(oddName, DType::I64, {5}, ids.data(), 40,
-                                 error))
+  ASSERT_TRUE(
+      writer.addBorrowed(oddName, DType::I64, {5}, ids.data(), 40, error))
       << error;
   ASSERT_TRUE(writer.addOwned("h", DType::F16, {2}, halfs, error)) << error;
   ASSERT_TRUE(writer.addOwned("empty", DType::F32, {0, 3}, {}, error)) << error;
@@ -109,11 +109,9 @@ TEST(Archive, WriterRejectsBadTensors) {
 TEST(Archive, WriterCatchesAProducerThatWritesTooLittle) {
   ArchiveWriter writer;
   std::string error;
-  ASSERT_TRUE(writer.add("short", DType::U8, {4}, 4,
-                         [](std::FILE *file) {
-                           return std::fputc(1, file) != EOF;
-                         },
-                         error));
+  ASSERT_TRUE(writer.add(
+      "short", DType::U8, {4}, 4,
+      [](std::FILE *file) { return std::fputc(1, file) != EOF; }, error));
   const std::string path = scratchPath("short.safetensors");
   EXPECT_FALSE(writer.write(path, error));
   EXPECT_NE(error.find("produced 1 bytes, expected 4"), std::string::npos)

@@ -58,8 +58,9 @@ void expectArchiveHoldsInitializers(const std::string &model) {
 }
 
 TEST(OnnxImport, ArchiveHoldsEveryInitializerOfTheExampleLlama) {
-  expectArchiveHoldsInitializers(std::string(RESQ_SOURCE_DIR) +
-                                 "/examples/models/tiny_llama_untied_op17.onnx");
+  expectArchiveHoldsInitializers(
+      std::string(RESQ_SOURCE_DIR) +
+      "/examples/models/tiny_llama_untied_op17.onnx");
 }
 
 TEST(OnnxImport, ArchiveHoldsEveryInitializerOfTheExampleMlp) {

@@ -7,8 +7,8 @@
 
 #include "ResqTestContext.h"
 
-#include "mlir/IR/Verifier.h"
 #include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 
 #include <cmath>
@@ -32,8 +32,7 @@ TEST_F(ResqOps, LinearBuiltWithTransposedWeightIsRejected) {
 }
 
 TEST_F(ResqOps, LinearWithBiasVerifies) {
-  auto args =
-      arguments({tensor({1, 8, 64}), tensor({64, 172}), tensor({172})});
+  auto args = arguments({tensor({1, 8, 64}), tensor({64, 172}), tensor({172})});
   auto op = resq::LinearOp::create(builder, loc, tensor({1, 8, 172}), args[0],
                                    args[1], args[2]);
   EXPECT_TRUE(succeeded(verify(op))) << diagnostics;
@@ -43,8 +42,8 @@ TEST_F(ResqOps, AttentionDefaultScaleIsInverseSqrtHeadDim) {
   auto args = arguments(
       {tensor({1, 16, 64}), tensor({1, 16, 32}), tensor({1, 16, 32})});
   auto op = resq::AttentionOp::create(
-      builder, loc, tensor({1, 16, 64}), TypeRange{}, args[0], args[1],
-      args[2], Value(), Value(), Value(), builder.getI64IntegerAttr(8),
+      builder, loc, tensor({1, 16, 64}), TypeRange{}, args[0], args[1], args[2],
+      Value(), Value(), Value(), builder.getI64IntegerAttr(8),
       builder.getI64IntegerAttr(4), FloatAttr(), UnitAttr());
   ASSERT_TRUE(succeeded(verify(op))) << diagnostics;
   EXPECT_EQ(op.getHeadDim(), 8);

@@ -40,9 +40,9 @@ protected:
   /// Starts a function with arguments of the given types and returns them;
   /// ops built next go into its body.
   mlir::Block::BlockArgListType arguments(llvm::ArrayRef<mlir::Type> types) {
-    auto func = mlir::func::FuncOp::create(
-        builder, loc, "test" + std::to_string(counter++),
-        builder.getFunctionType(types, {}));
+    auto func = mlir::func::FuncOp::create(builder, loc,
+                                           "test" + std::to_string(counter++),
+                                           builder.getFunctionType(types, {}));
     mlir::Block *body = func.addEntryBlock();
     builder.setInsertionPointToStart(body);
     return body->getArguments();

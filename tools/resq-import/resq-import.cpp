@@ -65,8 +65,8 @@ static bool parseInputShape(StringRef text, resq::OnnxImportOptions &options) {
   for (StringRef part : parts) {
     int64_t dim;
     if (part.getAsInteger(10, dim) || dim < 0) {
-      errs() << "resq-import: --input-shape '" << text << "' has dim '"
-             << part << "', expected a non-negative integer\n";
+      errs() << "resq-import: --input-shape '" << text << "' has dim '" << part
+             << "', expected a non-negative integer\n";
       return false;
     }
     shape.push_back(dim);
@@ -126,12 +126,11 @@ static mlir::LogicalResult printDiagnostic(mlir::Diagnostic &diagnostic) {
     printLocation(diag.getLocation());
     errs() << ": " << kind << ": " << diag.str() << "\n";
   };
-  StringRef kind = diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error
-                       ? "error"
-                       : diagnostic.getSeverity() ==
-                                 mlir::DiagnosticSeverity::Warning
-                             ? "warning"
-                             : "note";
+  StringRef kind =
+      diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error ? "error"
+      : diagnostic.getSeverity() == mlir::DiagnosticSeverity::Warning
+          ? "warning"
+          : "note";
   print(diagnostic, kind);
   for (mlir::Diagnostic &note : diagnostic.getNotes())
     print(note, "note");

@@ -10,6 +10,5 @@ int main(int argc, char **argv) {
   resq::registerAllDialects(registry);
   resq::registerAllPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "resq optimizer: resq and upstream MLIR passes\n",
-      registry));
+      argc, argv, "resq optimizer: resq and upstream MLIR passes\n", registry));
 }

@@ -1,4 +1,5 @@
-//===- Archive.h - safetensors parameter archives (read and write) -*- C++ -*-===//
+//===- Archive.h - safetensors parameter archives (read and write) -*- C++
+//-*-===//
 //
 // resq keeps weights out of the IR: a module names a safetensors file and
 // refers to its tensors by name. The reader maps the file into memory and
@@ -12,13 +13,14 @@
 #define RESQ_PARAMS_ARCHIVE_H
 
 #include "resq/params/DType.h"
+#include "resq/params/MappedFile.h"
 
 #include <cstdint>
 #include <cstdio>
-#include <optional>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,8 +72,7 @@ private:
   Archive() = default;
   bool parse(const uint8_t *bytes, size_t size, std::string &error);
 
-  void *mapping = nullptr;
-  size_t mappingSize = 0;
+  std::shared_ptr<MappedFile> file;
   const uint8_t *dataSection = nullptr;
   std::vector<TensorInfo> tensorList;
   std::unordered_map<std::string, size_t> byName;

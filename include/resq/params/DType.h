@@ -1,4 +1,5 @@
-//===- DType.h - element types of a safetensors parameter archive -*- C++ -*-===//
+//===- DType.h - element types of a safetensors parameter archive -*- C++
+//-*-===//
 
 #ifndef RESQ_PARAMS_DTYPE_H
 #define RESQ_PARAMS_DTYPE_H

@@ -37,16 +37,16 @@ LogicalResult importConstant(NodeImporter &node) {
     node.setOutput(0, HostTensor::fromDoubles(kFloat, {}, {attr.f()}));
   } else if (name == "value_floats") {
     std::vector<double> values(attr.floats().begin(), attr.floats().end());
-    node.setOutput(0, HostTensor::fromDoubles(
-                          kFloat, {static_cast<int64_t>(values.size())},
-                          values));
+    node.setOutput(0,
+                   HostTensor::fromDoubles(
+                       kFloat, {static_cast<int64_t>(values.size())}, values));
   } else if (name == "value_int") {
     node.setOutput(0, HostTensor::fromInts(kInt64, {}, {attr.i()}));
   } else if (name == "value_ints") {
     std::vector<int64_t> values(attr.ints().begin(), attr.ints().end());
-    node.setOutput(0, HostTensor::fromInts(
-                          kInt64, {static_cast<int64_t>(values.size())},
-                          values));
+    node.setOutput(
+        0, HostTensor::fromInts(kInt64, {static_cast<int64_t>(values.size())},
+                                values));
   } else {
     return node.error() << "attribute '" << name << "' is not supported "
                         << "(sparse and string constants are not)";
@@ -133,7 +133,8 @@ LogicalResult importTrilu(NodeImporter &node) {
     int64_t rows = input->shape[rank - 2], cols = input->shape[rank - 1];
     for (int64_t n = 0; n < input->numElements(); ++n) {
       int64_t j = n % cols, i = (n / cols) % rows;
-      const uint8_t *source = keep(i, j) ? input->bytes + n * width : zero.bytes;
+      const uint8_t *source =
+          keep(i, j) ? input->bytes + n * width : zero.bytes;
       std::memcpy(result.mutableBytes() + n * width, source, width);
     }
     node.setOutput(0, std::move(result));
@@ -144,23 +145,23 @@ LogicalResult importTrilu(NodeImporter &node) {
   if (!x)
     return failure();
   Type element = type.getElementType();
-  node.setOutput(0, emit::elementwise(
-                        node.builder(), node.loc(), type, {x},
-                        [&](OpBuilder &b, Location loc, ValueRange args) {
-                          Value i = linalg::IndexOp::create(b, loc, rank - 2);
-                          Value j = linalg::IndexOp::create(b, loc, rank - 1);
-                          Value diff = arith::SubIOp::create(b, loc, j, i);
-                          Value kValue = arith::ConstantIndexOp::create(b, loc, k);
-                          Value kept = arith::CmpIOp::create(
-                              b, loc,
-                              upper ? arith::CmpIPredicate::sge
-                                    : arith::CmpIPredicate::sle,
-                              diff, kValue);
-                          Value zero = arith::ConstantOp::create(
-                              b, loc, b.getZeroAttr(element));
-                          return arith::SelectOp::create(b, loc, kept, args[0],
-                                                         zero);
-                        }));
+  node.setOutput(
+      0, emit::elementwise(
+             node.builder(), node.loc(), type, {x},
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value i = linalg::IndexOp::create(b, loc, rank - 2);
+               Value j = linalg::IndexOp::create(b, loc, rank - 1);
+               Value diff = arith::SubIOp::create(b, loc, j, i);
+               Value kValue = arith::ConstantIndexOp::create(b, loc, k);
+               Value kept =
+                   arith::CmpIOp::create(b, loc,
+                                         upper ? arith::CmpIPredicate::sge
+                                               : arith::CmpIPredicate::sle,
+                                         diff, kValue);
+               Value zero =
+                   arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+               return arith::SelectOp::create(b, loc, kept, args[0], zero);
+             }));
   return success();
 }
 

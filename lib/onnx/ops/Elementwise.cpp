@@ -108,23 +108,23 @@ Value scalarBinary(OpBuilder &b, Location loc, Binary kind, Value x, Value y) {
   case Binary::Pow:
     return math::PowFOp::create(b, loc, x, y);
   case Binary::Equal:
-    return isFloat ? Value(arith::CmpFOp::create(b, loc,
-                                                 arith::CmpFPredicate::OEQ, x,
-                                                 y))
-                   : Value(arith::CmpIOp::create(
-                         b, loc, arith::CmpIPredicate::eq, x, y));
+    return isFloat
+               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                             x, y))
+               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             x, y));
   case Binary::Less:
-    return isFloat ? Value(arith::CmpFOp::create(b, loc,
-                                                 arith::CmpFPredicate::OLT, x,
-                                                 y))
-                   : Value(arith::CmpIOp::create(
-                         b, loc, arith::CmpIPredicate::slt, x, y));
+    return isFloat
+               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                             x, y))
+               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                             x, y));
   case Binary::Greater:
-    return isFloat ? Value(arith::CmpFOp::create(b, loc,
-                                                 arith::CmpFPredicate::OGT, x,
-                                                 y))
-                   : Value(arith::CmpIOp::create(
-                         b, loc, arith::CmpIPredicate::sgt, x, y));
+    return isFloat
+               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                             x, y))
+               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                             x, y));
   }
   return nullptr;
 }
@@ -173,8 +173,8 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
   if (!shape)
     return node.error() << "input shapes " << lhs << " and " << rhs
                         << " do not broadcast";
-  Type element = isComparison(kind) ? node.builder().getI1Type()
-                                    : lhs.getElementType();
+  Type element =
+      isComparison(kind) ? node.builder().getI1Type() : lhs.getElementType();
   auto type = RankedTensorType::get(*shape, element);
 
   if (node.allInputsConstant()) {
@@ -182,14 +182,13 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
       return failure();
     const HostTensor *inputs[] = {node.constant(0), node.constant(1)};
     int32_t dataType = isComparison(kind) ? kBool : inputs[0]->dataType;
-    node.setOutput(0, host::combine(
-                          inputs, {shape->begin(), shape->end()}, dataType,
-                          [&](ArrayRef<double> v) {
-                            return hostBinary(kind, v[0], v[1]);
-                          },
-                          [&](ArrayRef<int64_t> v) {
-                            return hostBinaryInt(kind, v[0], v[1]);
-                          }));
+    node.setOutput(
+        0, host::combine(
+               inputs, {shape->begin(), shape->end()}, dataType,
+               [&](ArrayRef<double> v) { return hostBinary(kind, v[0], v[1]); },
+               [&](ArrayRef<int64_t> v) {
+                 return hostBinaryInt(kind, v[0], v[1]);
+               }));
     return success();
   }
 
@@ -219,8 +218,8 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
                           Value exponent = args[1];
                           if (kind == Binary::Pow &&
                               exponent.getType() != args[0].getType())
-                            exponent = scalarCast(b, loc, exponent,
-                                                  args[0].getType());
+                            exponent =
+                                scalarCast(b, loc, exponent, args[0].getType());
                           return scalarBinary(b, loc, kind, args[0], exponent);
                         }));
   return success();
@@ -279,8 +278,7 @@ Value scalarUnary(OpBuilder &b, Location loc, Unary kind, Value x) {
   case Unary::Tanh:
     return math::TanhOp::create(b, loc, x);
   case Unary::Relu: {
-    Value zero =
-        arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
     return arith::MaximumFOp::create(b, loc, x, zero);
   }
   case Unary::Cos:
@@ -335,16 +333,13 @@ LogicalResult importUnary(NodeImporter &node, Unary kind) {
                         << type.getElementType();
   if (const HostTensor *input = node.constant(0)) {
     const HostTensor *inputs[] = {input};
-    node.setOutput(0, host::combine(
-                          inputs, input->shape, input->dataType,
-                          [&](ArrayRef<double> v) {
-                            return hostUnary(kind, v[0]);
-                          },
-                          [&](ArrayRef<int64_t> v) {
-                            return kind == Unary::Neg
-                                       ? -v[0]
-                                       : std::max<int64_t>(v[0], 0);
-                          }));
+    node.setOutput(
+        0, host::combine(
+               inputs, input->shape, input->dataType,
+               [&](ArrayRef<double> v) { return hostUnary(kind, v[0]); },
+               [&](ArrayRef<int64_t> v) {
+                 return kind == Unary::Neg ? -v[0] : std::max<int64_t>(v[0], 0);
+               }));
     return success();
   }
   Value x = node.value(0);
@@ -359,11 +354,11 @@ LogicalResult importUnary(NodeImporter &node, Unary kind) {
       node.setOutput(0, result);
       return success();
     }
-  node.setOutput(0, emit::elementwise(
-                        node.builder(), node.loc(), type, {x},
-                        [&](OpBuilder &b, Location loc, ValueRange args) {
-                          return scalarUnary(b, loc, kind, args[0]);
-                        }));
+  node.setOutput(
+      0, emit::elementwise(node.builder(), node.loc(), type, {x},
+                           [&](OpBuilder &b, Location loc, ValueRange args) {
+                             return scalarUnary(b, loc, kind, args[0]);
+                           }));
   return success();
 }
 
@@ -471,21 +466,19 @@ LogicalResult importWhere(NodeImporter &node) {
   std::optional<SmallVector<int64_t>> shape =
       xy ? emit::broadcastShapes(cond.getShape(), *xy) : std::nullopt;
   if (!shape)
-    return node.error() << "input shapes " << cond << ", " << x << " and "
-                        << y << " do not broadcast";
+    return node.error() << "input shapes " << cond << ", " << x << " and " << y
+                        << " do not broadcast";
   auto type = RankedTensorType::get(*shape, x.getElementType());
   if (node.allInputsConstant()) {
     if (!node.fitsOnHost(type))
       return failure();
     const HostTensor *inputs[] = {node.constant(0), node.constant(1),
                                   node.constant(2)};
-    node.setOutput(0, host::combine(
-                          inputs, {shape->begin(), shape->end()},
-                          inputs[1]->dataType,
-                          [](ArrayRef<double> v) { return v[0] ? v[1] : v[2]; },
-                          [](ArrayRef<int64_t> v) {
-                            return v[0] ? v[1] : v[2];
-                          }));
+    node.setOutput(
+        0, host::combine(
+               inputs, {shape->begin(), shape->end()}, inputs[1]->dataType,
+               [](ArrayRef<double> v) { return v[0] ? v[1] : v[2]; },
+               [](ArrayRef<int64_t> v) { return v[0] ? v[1] : v[2]; }));
     return success();
   }
   Value c = node.value(0), a = node.value(1), b = node.value(2);
@@ -540,11 +533,11 @@ LogicalResult importCast(NodeImporter &node) {
   if (!x)
     return failure();
   auto type = RankedTensorType::get(input.getShape(), element);
-  node.setOutput(0, emit::elementwise(
-                        node.builder(), node.loc(), type, {x},
-                        [&](OpBuilder &b, Location loc, ValueRange args) {
-                          return scalarCast(b, loc, args[0], element);
-                        }));
+  node.setOutput(
+      0, emit::elementwise(node.builder(), node.loc(), type, {x},
+                           [&](OpBuilder &b, Location loc, ValueRange args) {
+                             return scalarCast(b, loc, args[0], element);
+                           }));
   return success();
 }
 

@@ -72,7 +72,8 @@ LogicalResult importGather(NodeImporter &node) {
   int64_t rank = data.getRank();
   if (rank == 0)
     return node.error() << "cannot gather from a scalar";
-  std::optional<int64_t> axis = node.normalizeAxis(node.intAttr("axis", 0), rank);
+  std::optional<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", 0), rank);
   if (!axis)
     return failure();
   int64_t dim = data.getDimSize(*axis);
@@ -97,20 +98,21 @@ LogicalResult importGather(NodeImporter &node) {
     std::vector<int64_t> pickedStrides = host::strides(indices.getShape());
     int64_t indexRank = indices.getRank();
     node.setOutput(0, host::remap(source, shape, [&](ArrayRef<int64_t> at) {
-      int64_t flatIndex = 0;
-      for (int64_t d = 0; d < indexRank; ++d)
-        flatIndex += at[*axis + d] * pickedStrides[d];
-      int64_t row = picked[flatIndex] < 0 ? picked[flatIndex] + dim
-                                          : picked[flatIndex];
-      int64_t flat = 0;
-      for (int64_t d = 0; d < rank; ++d) {
-        int64_t i = d < *axis   ? at[d]
-                    : d == *axis ? row
-                                 : at[d + indexRank - 1];
-        flat += i * sourceStrides[d];
-      }
-      return flat;
-    }));
+                     int64_t flatIndex = 0;
+                     for (int64_t d = 0; d < indexRank; ++d)
+                       flatIndex += at[*axis + d] * pickedStrides[d];
+                     int64_t row = picked[flatIndex] < 0
+                                       ? picked[flatIndex] + dim
+                                       : picked[flatIndex];
+                     int64_t flat = 0;
+                     for (int64_t d = 0; d < rank; ++d) {
+                       int64_t i = d < *axis    ? at[d]
+                                   : d == *axis ? row
+                                                : at[d + indexRank - 1];
+                       flat += i * sourceStrides[d];
+                     }
+                     return flat;
+                   }));
     return success();
   }
 

@@ -20,11 +20,6 @@ namespace resq::onnx_import {
 
 namespace {
 
-int64_t product(ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t(1),
-                         std::multiplies<int64_t>());
-}
-
 /// a [..., M, K] times b [..., K, N] with numpy batch broadcasting; both
 /// have rank >= 2.
 FailureOr<Value> emitMatMul(NodeImporter &node, Value a, Value b) {
@@ -37,12 +32,12 @@ FailureOr<Value> emitMatMul(NodeImporter &node, Value a, Value b) {
   int64_t n = bShape.back();
   if (bShape[bShape.size() - 2] != k) {
     node.error() << "cannot multiply " << aType << " by " << bType
-                 << ": inner dims " << k << " and "
-                 << bShape[bShape.size() - 2] << " differ";
+                 << ": inner dims " << k << " and " << bShape[bShape.size() - 2]
+                 << " differ";
     return failure();
   }
-  std::optional<SmallVector<int64_t>> batch = emit::broadcastShapes(
-      aShape.drop_back(2), bShape.drop_back(2));
+  std::optional<SmallVector<int64_t>> batch =
+      emit::broadcastShapes(aShape.drop_back(2), bShape.drop_back(2));
   if (!batch) {
     node.error() << "batch dims of " << aType << " and " << bType
                  << " do not broadcast";
@@ -54,11 +49,12 @@ FailureOr<Value> emitMatMul(NodeImporter &node, Value a, Value b) {
   resultShape.append({m, n});
 
   Value lhs, rhs;
-  int64_t batchSize = product(*batch);
+  int64_t batchSize = shapeProduct(*batch);
   int64_t groups;
-  if (product(bShape.drop_back(2)) == 1) {
+  if (shapeProduct(bShape.drop_back(2)) == 1) {
     // Shared weight: fold the batch into the rows.
-    lhs = emit::reshape(builder, loc, a, {1, product(aShape.drop_back(1)), k});
+    lhs = emit::reshape(builder, loc, a,
+                        {1, shapeProduct(aShape.drop_back(1)), k});
     rhs = emit::reshape(builder, loc, b, {1, k, n});
     groups = 1;
   } else {
@@ -71,7 +67,7 @@ FailureOr<Value> emitMatMul(NodeImporter &node, Value a, Value b) {
                         {batchSize, k, n});
     groups = batchSize;
   }
-  int64_t rows = groups == 1 ? product(aShape.drop_back(1)) : m;
+  int64_t rows = groups == 1 ? shapeProduct(aShape.drop_back(1)) : m;
   auto productType = RankedTensorType::get({groups, rows, n}, element);
   Value result =
       tosa::MatMulOp::create(builder, loc, productType, lhs, rhs, zero, zero);
@@ -121,8 +117,8 @@ LogicalResult importGemm(NodeImporter &node) {
   if (aType.getElementType() != bType.getElementType() ||
       !isa<FloatType>(aType.getElementType()) ||
       !emit::isTosaElementType(aType.getElementType()))
-    return node.error() << "expected f32, f16 or bf16 inputs, found "
-                        << aType << " and " << bType;
+    return node.error() << "expected f32, f16 or bf16 inputs, found " << aType
+                        << " and " << bType;
   OpBuilder &builder = node.builder();
   Location loc = node.loc();
   Value a = node.value(0), b = node.value(1);
@@ -137,14 +133,15 @@ LogicalResult importGemm(NodeImporter &node) {
     return failure();
   Value result = *product;
   auto type = cast<RankedTensorType>(result.getType());
-  float alpha = node.floatAttr("alpha", 1.0f), beta = node.floatAttr("beta", 1.0f);
+  float alpha = node.floatAttr("alpha", 1.0f),
+        beta = node.floatAttr("beta", 1.0f);
   auto scaled = [&](Value value, float factor) -> Value {
     if (factor == 1.0f)
       return value;
     auto valueType = cast<RankedTensorType>(value.getType());
-    auto scalarType = RankedTensorType::get(
-        SmallVector<int64_t>(valueType.getRank(), 1),
-        valueType.getElementType());
+    auto scalarType =
+        RankedTensorType::get(SmallVector<int64_t>(valueType.getRank(), 1),
+                              valueType.getElementType());
     return tosa::MulOp::create(builder, loc, valueType, value,
                                emit::splat(builder, loc, scalarType, factor),
                                emit::mulShift(builder, loc));
@@ -154,8 +151,8 @@ LogicalResult importGemm(NodeImporter &node) {
     RankedTensorType cType = node.inputType(2);
     if (!emit::broadcastShapes(cType.getShape(), type.getShape()) ||
         cType.getRank() > 2)
-      return node.error() << "C of type " << cType
-                          << " does not broadcast to " << type;
+      return node.error() << "C of type " << cType << " does not broadcast to "
+                          << type;
     Value c = node.value(2);
     if (!c)
       return failure();

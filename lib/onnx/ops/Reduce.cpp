@@ -136,9 +136,9 @@ LogicalResult importSoftmax(NodeImporter &node) {
   OpBuilder &b = node.builder();
   Value init = tensor::EmptyOp::create(b, node.loc(), type.getShape(),
                                        type.getElementType());
-  node.setOutput(0, linalg::SoftmaxOp::create(b, node.loc(), type, x, init,
-                                              *axis)
-                        .getResult()[0]);
+  node.setOutput(0,
+                 linalg::SoftmaxOp::create(b, node.loc(), type, x, init, *axis)
+                     .getResult()[0]);
   return success();
 }
 

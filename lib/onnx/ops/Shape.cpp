@@ -33,11 +33,6 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text + "]";
 }
 
-int64_t product(ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t(1),
-                         std::multiplies<int64_t>());
-}
-
 /// Output 0 is input 0 with another shape (same elements, same order).
 LogicalResult setReshaped(NodeImporter &node, ArrayRef<int64_t> shape) {
   if (const HostTensor *input = node.constant(0)) {
@@ -70,9 +65,8 @@ normalizeAxes(NodeImporter &node, const std::vector<int64_t> &axes,
 }
 
 /// Axes from the attribute (older opsets) or the optional input.
-std::optional<std::vector<int64_t>> axesOperand(NodeImporter &node,
-                                                size_t inputIndex,
-                                                bool fromInput) {
+std::optional<std::vector<int64_t>>
+axesOperand(NodeImporter &node, size_t inputIndex, bool fromInput) {
   if (!fromInput)
     return node.intsAttr("axes");
   if (!node.hasInput(inputIndex))
@@ -96,10 +90,10 @@ LogicalResult importReshape(NodeImporter &node) {
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == 0 && !allowZero) {
       if (i >= inputShape.size())
-        return node.error() << "target shape " << formatShape(shape)
-                            << " copies dim " << i
-                            << " (0), which the input of rank "
-                            << inputShape.size() << " does not have";
+        return node.error()
+               << "target shape " << formatShape(shape) << " copies dim " << i
+               << " (0), which the input of rank " << inputShape.size()
+               << " does not have";
       shape[i] = inputShape[i];
     } else if (shape[i] == -1) {
       if (inferred >= 0)
@@ -111,19 +105,18 @@ LogicalResult importReshape(NodeImporter &node) {
                           << " has a negative dim";
     }
   }
-  int64_t total = product(inputShape);
+  int64_t total = shapeProduct(inputShape);
   if (inferred >= 0) {
     shape[inferred] = 1;
-    int64_t known = product(shape);
+    int64_t known = shapeProduct(shape);
     if (known == 0 || total % known != 0)
       return node.error() << "cannot infer the -1 of " << formatShape(shape)
                           << " for " << total << " elements";
     shape[inferred] = total / known;
   }
-  if (!checkedElementCount(shape) || product(shape) != total)
-    return node.error() << "cannot reshape " << formatShape(inputShape)
-                        << " (" << total << " elements) to "
-                        << formatShape(shape);
+  if (!checkedElementCount(shape) || shapeProduct(shape) != total)
+    return node.error() << "cannot reshape " << formatShape(inputShape) << " ("
+                        << total << " elements) to " << formatShape(shape);
   return setReshaped(node, shape);
 }
 
@@ -146,11 +139,11 @@ LogicalResult importTranspose(NodeImporter &node) {
   if (const HostTensor *input = node.constant(0)) {
     std::vector<int64_t> sourceStrides = host::strides(input->shape);
     node.setOutput(0, host::remap(*input, shape, [&](ArrayRef<int64_t> index) {
-      int64_t flat = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        flat += index[d] * sourceStrides[perm[d]];
-      return flat;
-    }));
+                     int64_t flat = 0;
+                     for (int64_t d = 0; d < rank; ++d)
+                       flat += index[d] * sourceStrides[perm[d]];
+                     return flat;
+                   }));
     return success();
   }
   Value x = node.value(0);
@@ -211,8 +204,8 @@ LogicalResult importFlatten(NodeImporter &node) {
                         << rank;
   if (axis < 0)
     axis += rank;
-  std::vector<int64_t> shape = {product(inputShape.take_front(axis)),
-                                product(inputShape.drop_front(axis))};
+  std::vector<int64_t> shape = {shapeProduct(inputShape.take_front(axis)),
+                                shapeProduct(inputShape.drop_front(axis))};
   return setReshaped(node, shape);
 }
 
@@ -277,16 +270,15 @@ LogicalResult importConcat(NodeImporter &node) {
     std::vector<std::vector<int64_t>> strides;
     for (size_t i = 0; i < node.numInputs(); ++i)
       strides.push_back(host::strides(node.inputShape(i)));
-    HostTensor result =
-        HostTensor::allocate(node.constant(0)->dataType, {shape.begin(),
-                                                          shape.end()});
+    HostTensor result = HostTensor::allocate(node.constant(0)->dataType,
+                                             {shape.begin(), shape.end()});
     size_t width = typeSize(result.dataType);
     std::vector<int64_t> index(rank, 0);
     uint8_t *out = result.mutableBytes();
     for (int64_t n = 0; n < result.numElements(); ++n) {
-      size_t input = std::upper_bound(offsets.begin(), offsets.end(),
-                                      index[*axis]) -
-                     offsets.begin() - 1;
+      size_t input =
+          std::upper_bound(offsets.begin(), offsets.end(), index[*axis]) -
+          offsets.begin() - 1;
       int64_t flat = 0;
       for (int64_t d = 0; d < rank; ++d)
         flat += (d == *axis ? index[d] - offsets[input] : index[d]) *
@@ -303,7 +295,7 @@ LogicalResult importConcat(NodeImporter &node) {
     return success();
   }
 
-  if (product(shape) == 0) {
+  if (shapeProduct(shape) == 0) {
     node.setOutput(0, HostTensor::allocate(node.inputDataType(0),
                                            {shape.begin(), shape.end()}));
     return success();
@@ -323,12 +315,12 @@ LogicalResult importConcat(NodeImporter &node) {
     return success();
   }
   if (emit::isTosaElementType(first.getElementType()))
-    node.setOutput(0, tosa::ConcatOp::create(node.builder(), node.loc(), type,
-                                             inputs,
-                                             static_cast<int32_t>(*axis)));
+    node.setOutput(0,
+                   tosa::ConcatOp::create(node.builder(), node.loc(), type,
+                                          inputs, static_cast<int32_t>(*axis)));
   else
-    node.setOutput(0, tensor::ConcatOp::create(node.builder(), node.loc(),
-                                               type, *axis, inputs));
+    node.setOutput(0, tensor::ConcatOp::create(node.builder(), node.loc(), type,
+                                               *axis, inputs));
   return success();
 }
 
@@ -357,9 +349,8 @@ SliceAxis resolveSliceAxis(int64_t start, int64_t end, int64_t step,
     count = first > last ? (first - last - 1) / -stride + 1 : 0;
   }
   // A step larger than the dim takes one element; keep it in int64.
-  int64_t clampedStep = static_cast<int64_t>(
-      std::clamp<__int128>(stride, -static_cast<__int128>(dim) - 1,
-                           static_cast<__int128>(dim) + 1));
+  int64_t clampedStep = static_cast<int64_t>(std::clamp<__int128>(
+      stride, -static_cast<__int128>(dim) - 1, static_cast<__int128>(dim) + 1));
   return {static_cast<int64_t>(first), clampedStep,
           static_cast<int64_t>(count)};
 }
@@ -403,8 +394,8 @@ LogicalResult importSlice(NodeImporter &node) {
     if (steps[i] == 0)
       return node.error() << "slice step must not be 0";
     int64_t d = (*normalized)[i];
-    slices[d] = resolveSliceAxis(startValues[i], endValues[i], steps[i],
-                                 inputShape[d]);
+    slices[d] =
+        resolveSliceAxis(startValues[i], endValues[i], steps[i], inputShape[d]);
   }
   std::vector<int64_t> shape;
   for (const SliceAxis &axis : slices)
@@ -413,12 +404,12 @@ LogicalResult importSlice(NodeImporter &node) {
   if (const HostTensor *input = node.constant(0)) {
     std::vector<int64_t> sourceStrides = host::strides(input->shape);
     node.setOutput(0, host::remap(*input, shape, [&](ArrayRef<int64_t> index) {
-      int64_t flat = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        flat += (slices[d].start + index[d] * slices[d].step) *
-                sourceStrides[d];
-      return flat;
-    }));
+                     int64_t flat = 0;
+                     for (int64_t d = 0; d < rank; ++d)
+                       flat += (slices[d].start + index[d] * slices[d].step) *
+                               sourceStrides[d];
+                     return flat;
+                   }));
     return success();
   }
 
@@ -510,17 +501,17 @@ LogicalResult importSplit(NodeImporter &node) {
     if (const HostTensor *input = node.constant(0)) {
       std::vector<int64_t> sourceStrides = host::strides(input->shape);
       node.setOutput(i, host::remap(*input, shape, [&](ArrayRef<int64_t> idx) {
-        int64_t flat = 0;
-        for (size_t d = 0; d < idx.size(); ++d)
-          flat += (idx[d] + (d == size_t(*axis) ? offset : 0)) *
-                  sourceStrides[d];
-        return flat;
-      }));
+                       int64_t flat = 0;
+                       for (size_t d = 0; d < idx.size(); ++d)
+                         flat += (idx[d] + (d == size_t(*axis) ? offset : 0)) *
+                                 sourceStrides[d];
+                       return flat;
+                     }));
     } else {
       SmallVector<int64_t> start(inputShape.size(), 0);
       start[*axis] = offset;
-      node.setOutput(i, emit::slice(node.builder(), node.loc(), x, start,
-                                    shape));
+      node.setOutput(i,
+                     emit::slice(node.builder(), node.loc(), x, start, shape));
     }
     offset += sizes[i];
   }
@@ -536,11 +527,11 @@ LogicalResult importExpand(NodeImporter &node) {
   std::optional<SmallVector<int64_t>> shape =
       emit::broadcastShapes(inputShape, dims);
   if (!shape || !checkedElementCount({shape->begin(), shape->end()}))
-    return node.error() << "cannot expand " << formatShape(inputShape)
-                        << " to " << formatShape(dims);
+    return node.error() << "cannot expand " << formatShape(inputShape) << " to "
+                        << formatShape(dims);
   if (const HostTensor *input = node.constant(0)) {
-    if (!node.fitsOnHost(RankedTensorType::get(
-            *shape, node.inputType(0).getElementType())))
+    if (!node.fitsOnHost(
+            RankedTensorType::get(*shape, node.inputType(0).getElementType())))
       return failure();
     std::vector<int64_t> sourceStrides = host::strides(input->shape);
     node.setOutput(0, host::remap(*input, {shape->begin(), shape->end()},

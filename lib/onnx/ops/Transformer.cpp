@@ -28,11 +28,6 @@ namespace resq::onnx_import {
 
 namespace {
 
-int64_t product(ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t(1),
-                         std::multiplies<int64_t>());
-}
-
 /// cos/sin rows for the given positions: a [B, S, R/2] table.
 Value gatherCache(NodeImporter &node, Value cache,
                   ArrayRef<int64_t> positionsShape) {
@@ -40,15 +35,15 @@ Value gatherCache(NodeImporter &node, Value cache,
   Location loc = node.loc();
   auto cacheType = cast<RankedTensorType>(cache.getType());
   int64_t rows = cacheType.getDimSize(0), half = cacheType.getDimSize(1);
-  int64_t count = product(positionsShape);
+  int64_t count = shapeProduct(positionsShape);
   Value indices;
   auto indexType = RankedTensorType::get({1, count}, b.getI32Type());
   if (const HostTensor *known = node.constant(3)) {
     SmallVector<int32_t> values;
     for (int64_t p : known->ints())
       values.push_back(static_cast<int32_t>(p));
-    indices = tosa::ConstOp::create(b, loc, indexType,
-                                    DenseIntElementsAttr::get(indexType, values));
+    indices = tosa::ConstOp::create(
+        b, loc, indexType, DenseIntElementsAttr::get(indexType, values));
   } else {
     Value positions = node.value(3);
     if (!positions)
@@ -59,8 +54,8 @@ Value gatherCache(NodeImporter &node, Value cache,
         [](OpBuilder &nested, Location nestedLoc, ValueRange args) -> Value {
           if (args[0].getType().isInteger(32))
             return args[0];
-          return arith::TruncIOp::create(nested, nestedLoc,
-                                         nested.getI32Type(), args[0]);
+          return arith::TruncIOp::create(nested, nestedLoc, nested.getI32Type(),
+                                         args[0]);
         });
     indices = emit::reshape(b, loc, positions, {1, count});
   }
@@ -83,10 +78,11 @@ LogicalResult importRMSNormalization(NodeImporter &node) {
   int64_t rank = type.getRank();
   if (rank == 0)
     return node.error() << "expected an input of rank >= 1";
-  std::optional<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
+  std::optional<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", -1), rank);
   if (!axis)
     return failure();
-  int64_t width = product(type.getShape().drop_front(*axis));
+  int64_t width = shapeProduct(type.getShape().drop_front(*axis));
   RankedTensorType scaleType = node.inputType(1);
   if (scaleType.getElementType() != type.getElementType() ||
       scaleType.getNumElements() != width)
@@ -168,8 +164,7 @@ LogicalResult importRotaryEmbedding(NodeImporter &node) {
     if (const HostTensor *known = node.constant(3))
       for (int64_t p : known->ints())
         if (p < 0 || p >= cacheType.getDimSize(0))
-          return node.error() << "position " << p
-                              << " is outside the caches' "
+          return node.error() << "position " << p << " is outside the caches' "
                               << cacheType.getDimSize(0) << " rows";
   }
 
@@ -264,8 +259,8 @@ LogicalResult importAttention(NodeImporter &node) {
     auto maskType = cast<RankedTensorType>(mask.getType());
     if (maskType.getElementType().isInteger(1)) {
       // A bool mask says which keys take part: 0 where true, -inf elsewhere.
-      auto scoresType = RankedTensorType::get(maskType.getShape(),
-                                              q.getElementType());
+      auto scoresType =
+          RankedTensorType::get(maskType.getShape(), q.getElementType());
       auto splatType = RankedTensorType::get(
           SmallVector<int64_t>(maskType.getRank(), 1), q.getElementType());
       mask = tosa::SelectOp::create(
@@ -281,10 +276,10 @@ LogicalResult importAttention(NodeImporter &node) {
   Value pastKey, pastValue;
   SmallVector<Type> resultTypes;
   resultTypes.push_back(RankedTensorType::get(
-      rank == 4 ? SmallVector<int64_t>{q.getDimSize(0), heads, qSeq,
-                                       v.getDimSize(3)}
-                : SmallVector<int64_t>{q.getDimSize(0), qSeq,
-                                       heads * (v.getDimSize(2) / kvHeads)},
+      rank == 4
+          ? SmallVector<int64_t>{q.getDimSize(0), heads, qSeq, v.getDimSize(3)}
+          : SmallVector<int64_t>{q.getDimSize(0), qSeq,
+                                 heads * (v.getDimSize(2) / kvHeads)},
       q.getElementType()));
   if (hasPast) {
     pastKey = node.value(4);
