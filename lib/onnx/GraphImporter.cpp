@@ -232,6 +232,7 @@ LogicalResult GraphImporter::importInitializers() {
     TensorValue value;
     value.type = RankedTensorType::get(
         tensor->shape, toMlirType(tensor->dataType, module.getContext()));
+    value.dataType = tensor->dataType;
     value.constant = tensor;
     value.isInitializer = true;
     ok &= archiveTensor(proto.name(), tensor, fileLoc);
@@ -303,6 +304,7 @@ FailureOr<func::FuncOp> GraphImporter::createFunction() {
   llvm::StringSet<> inputNames;
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<int32_t> argDataTypes;
   bool ok = true;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     inputNames.insert(input.name());
@@ -315,6 +317,7 @@ FailureOr<func::FuncOp> GraphImporter::createFunction() {
     }
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    argDataTypes.push_back(input.type().tensor_type().elem_type());
   }
   for (const auto &[name, shape] : options.inputShapes) {
     if (!inputNames.contains(name)) {
@@ -333,8 +336,12 @@ FailureOr<func::FuncOp> GraphImporter::createFunction() {
   entryBlock = entry;
   for (size_t i = 0; i < argNames.size(); ++i) {
     func.setArgAttr(i, "resq.name", opBuilder.getStringAttr(argNames[i]));
+    // UINT8 is i8 in the IR; the attribute keeps the signedness for callers.
+    if (argDataTypes[i] == kUint8)
+      func.setArgAttr(i, "resq.unsigned", opBuilder.getUnitAttr());
     TensorValue value;
     value.type = cast<RankedTensorType>(argTypes[i]);
+    value.dataType = argDataTypes[i];
     value.value = entry->getArgument(i);
     define(argNames[i], std::move(value));
   }
@@ -411,18 +418,6 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   OpHandler handler = lookupOp(node.op_type(), defaultOpset, firstVersion);
   Location loc = nodeLoc(node, index);
   NodeImporter importer(*this, node, defaultOpset, loc);
-  // UINT8 flows through the IR as ui8, which neither TOSA nor arith computes
-  // with: it is supported only where the importer folds it.
-  for (int i = 0; i < node.input_size(); ++i) {
-    const TensorValue *input =
-        node.input(i).empty() ? nullptr : lookup(node.input(i));
-    if (input && !input->constant &&
-        input->type.getElementType().isUnsignedInteger())
-      return importer.error() << "input '" << node.input(i)
-                              << "' is a UINT8 tensor computed at run time; "
-                                 "resq supports UINT8 only when it is known "
-                                 "at import time";
-  }
   if (failed(handler(importer)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i)
@@ -494,10 +489,12 @@ LogicalResult GraphImporter::finishFunction(func::FuncOp func) {
   func::ReturnOp::create(opBuilder, fileLoc, results);
   func.setFunctionType(
       opBuilder.getFunctionType(func.getArgumentTypes(), resultTypes));
-  for (int i = 0; i < model->model().graph().output_size(); ++i)
-    func.setResultAttr(
-        i, "resq.name",
-        opBuilder.getStringAttr(model->model().graph().output(i).name()));
+  for (int i = 0; i < model->model().graph().output_size(); ++i) {
+    const std::string &name = model->model().graph().output(i).name();
+    func.setResultAttr(i, "resq.name", opBuilder.getStringAttr(name));
+    if (lookup(name)->dataType == kUint8)
+      func.setResultAttr(i, "resq.unsigned", opBuilder.getUnitAttr());
+  }
   return success();
 }
 

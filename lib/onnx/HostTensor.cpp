@@ -147,7 +147,9 @@ mlir::Type toMlirType(int32_t dataType, mlir::MLIRContext *context) {
   case kInt8:
     return mlir::IntegerType::get(context, 8);
   case kUint8:
-    return mlir::IntegerType::get(context, 8, mlir::IntegerType::Unsigned);
+    // Signless like every integer arith and TOSA compute with; the importer
+    // remembers which i8 values are UINT8 (TensorValue::dataType).
+    return mlir::IntegerType::get(context, 8);
   case kBool:
     return mlir::IntegerType::get(context, 1);
   default:
@@ -170,8 +172,6 @@ std::optional<int32_t> fromMlirType(mlir::Type type) {
     return kInt32;
   if (type.isSignlessInteger(8))
     return kInt8;
-  if (type.isUnsignedInteger(8))
-    return kUint8;
   if (type.isSignlessInteger(1))
     return kBool;
   return std::nullopt;

@@ -40,7 +40,8 @@ bool isFloatType(int32_t dataType);
 std::string typeName(int32_t dataType);
 size_t typeSize(int32_t dataType);
 mlir::Type toMlirType(int32_t dataType, mlir::MLIRContext *context);
-/// The inverse of toMlirType; nullopt for types ONNX tensors do not have.
+/// The inverse of toMlirType (i8 reads as INT8: UINT8 is tracked beside the
+/// type); nullopt for types ONNX tensors do not have.
 std::optional<int32_t> fromMlirType(mlir::Type type);
 
 /// The product of a static shape's dims.

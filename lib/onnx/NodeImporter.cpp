@@ -40,7 +40,7 @@ RankedTensorType NodeImporter::inputType(size_t i) const {
 }
 
 int32_t NodeImporter::inputDataType(size_t i) const {
-  return fromMlirType(inputType(i).getElementType()).value_or(0);
+  return input(i).dataType;
 }
 
 const HostTensor *NodeImporter::constant(size_t i) const {
@@ -106,10 +106,19 @@ bool NodeImporter::hasOutput(size_t i) const {
   return i < numOutputs() && !proto.output(i).empty();
 }
 
-void NodeImporter::setOutput(size_t i, Value value) {
+void NodeImporter::setOutput(size_t i, Value value,
+                             std::optional<int32_t> dataType) {
   if (!hasOutput(i))
     return;
   auto type = cast<RankedTensorType>(value.getType());
+  if (!dataType) {
+    bool unsignedInput = false;
+    for (size_t in = 0; in < numInputs(); ++in)
+      unsignedInput |= hasInput(in) && inputDataType(in) == kUint8;
+    dataType = unsignedInput && type.getElementType().isSignlessInteger(8)
+                   ? kUint8
+                   : fromMlirType(type.getElementType()).value_or(kFloat);
+  }
   if (type.getNumElements() == 0) {
     // A tensor without elements is known: make it an empty constant, so no
     // TOSA op (which needs non-empty shapes) sees it, and drop the op that
@@ -118,15 +127,14 @@ void NodeImporter::setOutput(size_t i, Value value) {
     if (producer && value.use_empty() && producer->getNumResults() == 1 &&
         !isa<ParamOp, arith::ConstantOp>(producer))
       producer->erase();
-    auto dataType = fromMlirType(type.getElementType());
-    setOutput(
-        i, HostTensor::allocate(dataType.value_or(kFloat),
-                                std::vector<int64_t>(type.getShape().begin(),
+    setOutput(i, HostTensor::allocate(*dataType, std::vector<int64_t>(
+                                                     type.getShape().begin(),
                                                      type.getShape().end())));
     return;
   }
   TensorValue tensor;
-  tensor.type = cast<RankedTensorType>(value.getType());
+  tensor.type = type;
+  tensor.dataType = *dataType;
   tensor.value = value;
   graph.define(proto.output(i), std::move(tensor));
 }
@@ -137,6 +145,7 @@ void NodeImporter::setOutput(size_t i, HostTensor constant) {
   TensorValue tensor;
   tensor.type = RankedTensorType::get(constant.shape,
                                       toMlirType(constant.dataType, context()));
+  tensor.dataType = constant.dataType;
   tensor.constant = std::make_shared<HostTensor>(std::move(constant));
   graph.define(proto.output(i), std::move(tensor));
 }

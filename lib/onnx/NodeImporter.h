@@ -28,6 +28,8 @@ namespace resq::onnx_import {
 /// What one ONNX tensor name stands for during the import.
 struct TensorValue {
   mlir::RankedTensorType type;
+  /// The ONNX element type; UINT8 and INT8 are both i8 in the IR.
+  int32_t dataType = kFloat;
   /// The value in the IR; null while the tensor is only known on the host.
   mlir::Value value;
   /// The tensor's contents when known at import time.
@@ -85,7 +87,11 @@ public:
   // Outputs.
   size_t numOutputs() const { return proto.output_size(); }
   bool hasOutput(size_t i) const;
-  void setOutput(size_t i, mlir::Value value);
+  /// Defines output i. Its ONNX type is `dataType` if given, else UINT8
+  /// for an i8 result of a node with a UINT8 input (an op that passes the
+  /// type through), else the type the element type names.
+  void setOutput(size_t i, mlir::Value value,
+                 std::optional<int32_t> dataType = std::nullopt);
   void setOutput(size_t i, HostTensor constant);
 
   /// True when a tensor of `type` may be computed on the host; otherwise

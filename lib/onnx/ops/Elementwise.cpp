@@ -27,7 +27,9 @@ namespace {
 
 enum class Binary { Add, Sub, Mul, Div, Pow, Equal, Less, Greater };
 
-Value scalarCast(OpBuilder &b, Location loc, Value x, Type to);
+Value scalarCast(OpBuilder &b, Location loc, Value x, Type to,
+                 bool fromUnsigned, bool toUnsigned);
+
 enum class Unary { Sqrt, Reciprocal, Neg, Exp, Sigmoid, Tanh, Relu, Cos, Sin };
 
 bool isComparison(Binary kind) {
@@ -89,42 +91,54 @@ int64_t hostBinaryInt(Binary kind, int64_t a, int64_t b) {
   return 0;
 }
 
-/// The scalar op of a binary kind, for linalg.generic bodies.
-Value scalarBinary(OpBuilder &b, Location loc, Binary kind, Value x, Value y) {
-  bool isFloat = isa<FloatType>(x.getType());
+/// The scalar op of a binary kind, for linalg.generic bodies; `isUnsigned`
+/// selects UINT8 division and comparisons.
+Value scalarBinary(OpBuilder &b, Location loc, Binary kind, Value x, Value y,
+                   bool isUnsigned) {
+  if (isa<FloatType>(x.getType())) {
+    switch (kind) {
+    case Binary::Add:
+      return arith::AddFOp::create(b, loc, x, y);
+    case Binary::Sub:
+      return arith::SubFOp::create(b, loc, x, y);
+    case Binary::Mul:
+      return arith::MulFOp::create(b, loc, x, y);
+    case Binary::Div:
+      return arith::DivFOp::create(b, loc, x, y);
+    case Binary::Pow:
+      return math::PowFOp::create(b, loc, x, y);
+    case Binary::Equal:
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
+    case Binary::Less:
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, y);
+    case Binary::Greater:
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+    }
+  }
   switch (kind) {
   case Binary::Add:
-    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
-                   : Value(arith::AddIOp::create(b, loc, x, y));
+    return arith::AddIOp::create(b, loc, x, y);
   case Binary::Sub:
-    return isFloat ? Value(arith::SubFOp::create(b, loc, x, y))
-                   : Value(arith::SubIOp::create(b, loc, x, y));
+    return arith::SubIOp::create(b, loc, x, y);
   case Binary::Mul:
-    return isFloat ? Value(arith::MulFOp::create(b, loc, x, y))
-                   : Value(arith::MulIOp::create(b, loc, x, y));
+    return arith::MulIOp::create(b, loc, x, y);
   case Binary::Div:
-    return isFloat ? Value(arith::DivFOp::create(b, loc, x, y))
-                   : Value(arith::DivSIOp::create(b, loc, x, y));
+    return isUnsigned ? Value(arith::DivUIOp::create(b, loc, x, y))
+                      : Value(arith::DivSIOp::create(b, loc, x, y));
   case Binary::Pow:
-    return math::PowFOp::create(b, loc, x, y);
+    return nullptr; // integer Pow is rejected before emission
   case Binary::Equal:
-    return isFloat
-               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                             x, y))
-               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                             x, y));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
   case Binary::Less:
-    return isFloat
-               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
-                                             x, y))
-               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                             x, y));
+    return arith::CmpIOp::create(b, loc,
+                                 isUnsigned ? arith::CmpIPredicate::ult
+                                            : arith::CmpIPredicate::slt,
+                                 x, y);
   case Binary::Greater:
-    return isFloat
-               ? Value(arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                             x, y))
-               : Value(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                             x, y));
+    return arith::CmpIOp::create(b, loc,
+                                 isUnsigned ? arith::CmpIPredicate::ugt
+                                            : arith::CmpIPredicate::sgt,
+                                 x, y);
   }
   return nullptr;
 }
@@ -195,6 +209,7 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
   if (kind == Binary::Pow && !isa<FloatType>(lhs.getElementType()))
     return node.error() << "Pow of " << lhs.getElementType()
                         << " at run time is not supported";
+  bool isUnsigned = node.inputDataType(0) == kUint8;
   Value x = node.value(0);
   if (!x)
     return failure();
@@ -218,9 +233,11 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
                           Value exponent = args[1];
                           if (kind == Binary::Pow &&
                               exponent.getType() != args[0].getType())
-                            exponent =
-                                scalarCast(b, loc, exponent, args[0].getType());
-                          return scalarBinary(b, loc, kind, args[0], exponent);
+                            exponent = scalarCast(
+                                b, loc, exponent, args[0].getType(),
+                                node.inputDataType(1) == kUint8, false);
+                          return scalarBinary(b, loc, kind, args[0], exponent,
+                                              isUnsigned);
                         }));
   return success();
 }
@@ -363,13 +380,15 @@ LogicalResult importUnary(NodeImporter &node, Unary kind) {
 }
 
 /// The scalar conversion of ONNX Cast: floats to integers truncate toward
-/// zero, anything to bool is "!= 0".
-Value scalarCast(OpBuilder &b, Location loc, Value x, Type to) {
+/// zero, anything to bool is "!= 0". UINT8 (i8 in the IR) converts as
+/// unsigned when `fromUnsigned` / `toUnsigned` say so.
+Value scalarCast(OpBuilder &b, Location loc, Value x, Type to,
+                 bool fromUnsigned, bool toUnsigned) {
   Type from = x.getType();
   if (from == to)
     return x;
   bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
-  bool fromUnsigned = from.isInteger(1);
+  fromUnsigned |= from.isInteger(1);
   if (to.isInteger(1)) {
     if (fromFloat) {
       Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(from, 0));
@@ -387,8 +406,9 @@ Value scalarCast(OpBuilder &b, Location loc, Value x, Type to) {
     return fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, to, x))
                         : Value(arith::SIToFPOp::create(b, loc, to, x));
   if (fromFloat)
-    return arith::FPToSIOp::create(b, loc, to, x);
-  // Integer to integer (run-time UINT8 is rejected before this point).
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                      : Value(arith::FPToSIOp::create(b, loc, to, x));
+  // Integer to integer: the same bits, widened by the source's signedness.
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();
   if (fromWidth < toWidth)
@@ -526,18 +546,19 @@ LogicalResult importCast(NodeImporter &node) {
                           }));
     return success();
   }
-  if (target == kUint8)
-    return node.error() << "casting to UINT8 at run time is not supported "
-                           "(UINT8 data must be known at import time)";
   Value x = node.value(0);
   if (!x)
     return failure();
+  bool fromUnsigned = node.inputDataType(0) == kUint8;
   auto type = RankedTensorType::get(input.getShape(), element);
   node.setOutput(
-      0, emit::elementwise(node.builder(), node.loc(), type, {x},
-                           [&](OpBuilder &b, Location loc, ValueRange args) {
-                             return scalarCast(b, loc, args[0], element);
-                           }));
+      0,
+      emit::elementwise(node.builder(), node.loc(), type, {x},
+                        [&](OpBuilder &b, Location loc, ValueRange args) {
+                          return scalarCast(b, loc, args[0], element,
+                                            fromUnsigned, target == kUint8);
+                        }),
+      target);
   return success();
 }
 

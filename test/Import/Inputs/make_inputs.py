@@ -648,12 +648,16 @@ def external_data():
 
 
 # --------------------------------------------------------------------------
-# Inputs of the XFAIL tests (bug-*.test): valid models the importer gets
-# wrong, and malformed ones it crashes on instead of reporting them.
+# Regression inputs: valid models the importer once got wrong, and malformed
+# ones it once crashed on instead of reporting them.
 # --------------------------------------------------------------------------
 def bugs():
     big = np.iinfo(np.int64)
-    # UINT8 at run time (ONNX uint8 -> MLIR ui8, which arith rejects).
+    # UINT8 at run time: i8 in the IR, converted and compared as unsigned.
+    make("div_u8.onnx", [node("Div", ["a", "b"], ["z"], "div")],
+         [vi("a", U8, [4]), vi("b", U8, [4])], [vi("z", U8, [4])])
+    make("less_u8.onnx", [node("Less", ["a", "b"], ["z"], "less")],
+         [vi("a", U8, [4]), vi("b", U8, [4])], [vi("z", B, [4])])
     make("cast_u8_f32.onnx", [node("Cast", ["a"], ["z"], "cast", to=F)],
          [vi("a", U8, [4])], [vi("z", F, [4])])
     make("add_u8.onnx", [node("Add", ["a", "b"], ["z"], "add")],
