@@ -548,6 +548,13 @@ def errors():
     make("opset12.onnx", add, *io, opset=12, valid=False)
     make("opset25.onnx", add, *io, opset=25, ir=11, valid=False)
     make("ir15.onnx", add, *io, ir=15, valid=False)
+    make("ir2.onnx", add, *io, ir=2, valid=False)
+    # The accepted range's ends: IR 14 (what PyPI's onnx writes), and IR 3,
+    # whose graphs list every initializer among the inputs too.
+    make("ir14.onnx", add, *io, ir=14, valid=False)
+    make("ir3_initializer_inputs.onnx", add,
+         [vi("x", F, [4]), vi("y", F, [4])], [vi("z", F, [4])],
+         [floats("y", [4])], ir=3, opset=13, valid=False)
     make("rmsnorm_opset17.onnx",
          [node("RMSNormalization", ["x", "scale"], ["y"], "rms")],
          [vi("x", F, [2, 4])], [vi("y", F, [2, 4])], [floats("scale", [4])],
