@@ -9,9 +9,9 @@ build_dir=${RESQ_BUILD_DIR:-build}
 
 # Numeric checks compare against numpy / ONNX Runtime from PyPI when the
 # python3 on PATH can get them; without them those tests report unsupported.
-if ! python3 -c "import numpy, onnxruntime" 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check numpy onnxruntime \
-    >/dev/null 2>&1 || echo "resq: numpy/onnxruntime unavailable; numeric checks will be skipped"
+if ! python3 -c "import numpy, onnx, onnxruntime" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check numpy onnx onnxruntime \
+    >/dev/null 2>&1 || echo "resq: numpy/onnx/onnxruntime unavailable; numeric checks will be skipped"
 fi
 
 ctest --test-dir "$build_dir" -j "${RESQ_JOBS:-2}" --output-on-failure

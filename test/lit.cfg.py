@@ -54,7 +54,9 @@ except (OSError, subprocess.SubprocessError):
 # Python-based checks run with the python3 on PATH (%host_python, which may have PyPI
 # packages), not with lit's own interpreter.
 #   numpy        that python3 has numpy (numeric comparisons)
+#   onnx         that python3 has onnx (reading ONNX test data)
 #   onnxruntime  that python3 has onnxruntime (reference outputs)
+#   onnx-testdata  Debian's libonnx-testdata node tests are installed
 #   stories260k  ../shared/models/stories260K/ is present beside the checkout
 import shutil
 
@@ -62,7 +64,7 @@ python3 = shutil.which("python3") or "python3"
 config.substitutions.append(("%host_python", python3))
 config.substitutions.append(("%resq_tools_dir", config.resq_tools_dir))
 config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
-for module in ("numpy", "onnxruntime"):
+for module in ("numpy", "onnx", "onnxruntime"):
     try:
         found = subprocess.run([python3, "-c", "import " + module],
                                capture_output=True, timeout=60).returncode == 0
@@ -70,6 +72,8 @@ for module in ("numpy", "onnxruntime"):
         found = False
     if found:
         config.available_features.add(module)
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
 stories = os.path.join(config.resq_src_root, "..", "shared", "models", "stories260K")
 if os.path.isfile(os.path.join(stories, "stories260K_T64_static_op17.onnx")):
     config.available_features.add("stories260k")

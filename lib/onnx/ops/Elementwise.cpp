@@ -75,12 +75,10 @@ int64_t hostBinaryInt(Binary kind, int64_t a, int64_t b) {
     if (b == 0 || (b == -1 && a == std::numeric_limits<int64_t>::min()))
       return 0;
     return a / b;
-  case Binary::Pow: {
-    int64_t result = 1;
-    for (int64_t i = 0; i < b && i < 64; ++i)
-      result *= a;
-    return result;
-  }
+  case Binary::Pow:
+    // As for run-time integer Pow: computed in double, truncated.
+    return static_cast<int64_t>(std::trunc(
+        std::pow(static_cast<double>(a), static_cast<double>(b))));
   case Binary::Equal:
     return a == b;
   case Binary::Less:
@@ -141,6 +139,24 @@ Value scalarBinary(OpBuilder &b, Location loc, Binary kind, Value x, Value y,
                                  x, y);
   }
   return nullptr;
+}
+
+/// x ** y with the base's type (ONNX Pow's T; the exponent may differ). An
+/// integer base is raised in double and truncated back, as ONNX Runtime
+/// computes integer powers.
+Value scalarPow(OpBuilder &b, Location loc, Value x, Value y,
+                bool baseUnsigned, bool exponentUnsigned) {
+  Type base = x.getType();
+  if (isa<FloatType>(base)) {
+    if (y.getType() != base)
+      y = scalarCast(b, loc, y, base, exponentUnsigned, false);
+    return math::PowFOp::create(b, loc, x, y);
+  }
+  Type wide = b.getF64Type();
+  Value power = math::PowFOp::create(
+      b, loc, scalarCast(b, loc, x, wide, baseUnsigned, false),
+      scalarCast(b, loc, y, wide, exponentUnsigned, false));
+  return scalarCast(b, loc, power, base, false, baseUnsigned);
 }
 
 /// True when the exponent input is a constant 2, so Pow is x * x (exact,
@@ -206,9 +222,6 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
     return success();
   }
 
-  if (kind == Binary::Pow && !isa<FloatType>(lhs.getElementType()))
-    return node.error() << "Pow of " << lhs.getElementType()
-                        << " at run time is not supported";
   bool isUnsigned = node.inputDataType(0) == kUint8;
   Value x = node.value(0);
   if (!x)
@@ -230,13 +243,11 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
   node.setOutput(0, emit::elementwise(
                         node.builder(), node.loc(), type, {x, y},
                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                          Value exponent = args[1];
-                          if (kind == Binary::Pow &&
-                              exponent.getType() != args[0].getType())
-                            exponent = scalarCast(
-                                b, loc, exponent, args[0].getType(),
-                                node.inputDataType(1) == kUint8, false);
-                          return scalarBinary(b, loc, kind, args[0], exponent,
+                          if (kind == Binary::Pow)
+                            return scalarPow(b, loc, args[0], args[1],
+                                             isUnsigned,
+                                             node.inputDataType(1) == kUint8);
+                          return scalarBinary(b, loc, kind, args[0], args[1],
                                               isUnsigned);
                         }));
   return success();
