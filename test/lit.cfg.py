@@ -64,6 +64,9 @@ python3 = shutil.which("python3") or "python3"
 config.substitutions.append(("%host_python", python3))
 config.substitutions.append(("%resq_tools_dir", config.resq_tools_dir))
 config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
+llvm_lib = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib, "libmlir_runner_utils.so")))
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib, "libmlir_c_runner_utils.so")))
 for module in ("numpy", "onnx", "onnxruntime"):
     try:
         found = subprocess.run([python3, "-c", "import " + module],

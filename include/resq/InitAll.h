@@ -10,6 +10,7 @@
 #define RESQ_INITALL_H
 
 #include "dialects/resq/ResqDialect.h"
+#include "passes/lower/Passes.h"
 #include "passes/simplify/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -25,7 +26,11 @@ inline void registerResqDialects(mlir::DialectRegistry &registry) {
 }
 
 /// resq's own passes and pipelines.
-inline void registerResqPasses() { registerResqSimplifyPasses(); }
+inline void registerResqPasses() {
+  registerResqSimplifyPasses();
+  registerResqLowerPasses();
+  registerResqCpuPipeline();
+}
 
 /// Upstream MLIR's dialects and extensions plus resq's.
 inline void registerAllDialects(mlir::DialectRegistry &registry) {

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Runs a model imported by resq-import and compares its logits with a reference.
 
-Until resq's own CPU backend exists, the imported graph-level IR (weights
-inlined) is lowered with upstream MLIR passes only (tosa-to-linalg,
-bufferization, loops, LLVM) and executed by mlir-runner, so that the
-importer's semantics are checked against an independent implementation:
-the torch logits saved beside the example models, or ONNX Runtime.
+The imported graph-level IR (weights inlined) is lowered by resq-opt
+--resq-lower-to-cpu (upstream lowerings of TOSA/linalg plus resq's own) and
+executed by mlir-runner, so that the importer's semantics are checked
+against an independent implementation: the torch logits saved beside the
+example models, or ONNX Runtime.
 
 Exit status 0 when max|out - ref| / max|ref| <= --tolerance.
 """
@@ -18,30 +18,8 @@ import tempfile
 
 import numpy as np
 
-# linalg.softmax has no lowering pass of its own; this transform script
-# decomposes it into linalg.generic ops.
-DECOMPOSE_SOFTMAX = """
-module attributes {transform.with_named_sequence} {
-  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
-    %0 = transform.structured.match ops{["linalg.softmax"]} in %root : (!transform.any_op) -> !transform.any_op
-    %1 = transform.structured.decompose_interface %0 : (!transform.any_op) -> !transform.any_op
-    transform.yield
-  }
-}
-"""
-
-LOWERING = (
-    "builtin.module("
-    "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor),"
-    "canonicalize,transform-preload-library{{transform-library-paths={library}}},"
-    "transform-interpreter,canonicalize,"
-    "one-shot-bufferize{{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map}},"
-    "func.func(convert-linalg-to-loops),expand-strided-metadata,lower-affine,"
-    "convert-scf-to-cf,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-func-to-llvm,"
-    "convert-cf-to-llvm,reconcile-unrealized-casts)"
-)
+# resq's CPU pipeline (graph level and resq ops to the LLVM dialect).
+LOWERING = "--resq-lower-to-cpu"
 
 
 def run(cmd, **kwargs):
@@ -113,11 +91,9 @@ def main():
         text = text[: text.rstrip().rindex("}")] + wrapper
         program = os.path.join(work, "program.mlir")
         open(program, "w").write(text)
-        library = os.path.join(work, "decompose.mlir")
-        open(library, "w").write(DECOMPOSE_SOFTMAX)
         lowered = os.path.join(work, "lowered.mlir")
         run([os.path.join(args.tools, "resq-opt"), program,
-             "--pass-pipeline=" + LOWERING.format(library=library), "-o", lowered])
+             LOWERING, "-o", lowered])
         # mlir-runner knows no resq or tosa attributes: drop the module's.
         text = open(lowered).read()
         text = re.sub(r"^module attributes \{.*?\} \{", "module {", text, count=1, flags=re.M)

@@ -4,8 +4,8 @@
 Every test of ONNX's test data (Debian's libonnx-testdata by default) whose
 model uses only ops that resq-import supports is imported with all weights
 inline, wrapped in an @entry function that builds the test's inputs as
-constants and prints every result, lowered with the upstream-only pipeline of
-import_numerics.py, run with mlir-runner, and compared with the test's
+constants and prints every result, lowered with resq-opt --resq-lower-to-cpu
+(as import_numerics.py does), run with mlir-runner, and compared with the test's
 expected outputs using ONNX's backend-test tolerance (rtol 1e-3, atol 1e-7;
 exact for integers and bool).
 
@@ -41,7 +41,7 @@ import onnx
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from import_numerics import DECOMPOSE_SOFTMAX, LOWERING  # noqa: E402
+from import_numerics import LOWERING  # noqa: E402
 
 OPS = [
     "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Reciprocal",
@@ -466,11 +466,9 @@ def run_test(test, args):
         text = text[: text.rstrip().rindex("}")] + build_entry(sig_args, sig_results, inputs)
         program = os.path.join(work, "program.mlir")
         open(program, "w").write(text)
-        library = os.path.join(work, "decompose.mlir")
-        open(library, "w").write(DECOMPOSE_SOFTMAX)
         lowered = os.path.join(work, "lowered.mlir")
         run("lower", [os.path.join(args.tools, "resq-opt"), program,
-                      "--pass-pipeline=" + LOWERING.format(library=library), "-o", lowered],
+                      LOWERING, "-o", lowered],
             args.timeout)
         text = open(lowered).read()
         text = re.sub(r"^module attributes \{.*?\} \{", "module {", text, count=1, flags=re.M)

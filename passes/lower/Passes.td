@@ -1,0 +1,44 @@
+//===- Passes.td - lowering resq to the CPU --------------------*- tablegen -*-===//
+
+#ifndef RESQ_PASSES_LOWER_TD
+#define RESQ_PASSES_LOWER_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
+  let summary = "Lower resq structural ops to linalg on tensors";
+  let description = [{
+    Rewrites resq ops into linalg, tensor, arith and math ops on static
+    tensors. This lowering is the ops' reference semantics (the op
+    descriptions say what it computes):
+
+    * `resq.silu`: `x / (1 + exp(-x))`, elementwise;
+    * `resq.rms_norm`: the mean of squares over the last dimension summed in
+      f32 (f64 for f64), `x / sqrt(mean + epsilon)` in that precision,
+      rounded to the element type, times `gamma`;
+    * `resq.linear`: `linalg.matmul` of the input with its leading dims
+      folded into rows, plus the bias;
+    * `resq.embedding`: a `linalg.generic` reading table rows with
+      `tensor.extract`.
+
+    The other resq ops are left in place; `--resq-lower-to-cpu` then stops
+    with an error that names the first one it cannot lower. Dynamic shapes
+    are rejected with an error naming the op.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def ResqDecomposeAggregates : Pass<"resq-decompose-aggregates"> {
+  let summary = "Decompose aggregate linalg ops (linalg.softmax) into generics";
+  let description = [{
+    `linalg.softmax` has no lowering to loops of its own; this pass replaces
+    every op implementing `AggregatedOpInterface` by the sequence of
+    `linalg.generic` ops the op itself describes (max, exp, sum, divide).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+#endif // RESQ_PASSES_LOWER_TD

@@ -1,0 +1,285 @@
+//===- ResqToLinalg.cpp - the --resq-lower-to-linalg pass -----------------===//
+//
+// The reference semantics of the resq structural ops, as linalg on tensors.
+// The pass description in Passes.td lists what each op becomes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/lower/Passes.h"
+
+#include "dialects/resq/ResqOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace resq {
+#define GEN_PASS_DEF_RESQLOWERTOLINALG
+#include "passes/lower/Passes.h.inc"
+} // namespace resq
+
+using namespace mlir;
+using namespace resq;
+
+namespace {
+
+using BodyBuilder =
+    function_ref<Value(OpBuilder &, Location, ValueRange arguments)>;
+
+/// A linalg.generic over `type` with the given indexing maps of `inputs`
+/// (the output's map is the identity) and iterators, yielding `body`.
+Value generic(OpBuilder &b, Location loc, RankedTensorType type,
+              ValueRange inputs, ArrayRef<AffineMap> inputMaps, Value init,
+              ArrayRef<utils::IteratorType> iterators, AffineMap outputMap,
+              BodyBuilder body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(outputMap);
+  return linalg::GenericOp::create(
+             b, loc, type, inputs, ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               linalg::YieldOp::create(nested, nestedLoc,
+                                       body(nested, nestedLoc, args));
+             })
+      .getResult(0);
+}
+
+Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType());
+}
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+/// Converts between float types (extension or rounding to nearest).
+Value convertFloat(OpBuilder &b, Location loc, Value value, Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, value);
+  return arith::TruncFOp::create(b, loc, to, value);
+}
+
+LogicalResult requireStatic(PatternRewriter &rewriter, Operation *op) {
+  for (Type type : op->getOperandTypes())
+    if (auto shaped = dyn_cast<ShapedType>(type);
+        shaped && !shaped.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+  return success();
+}
+
+struct SiluToLinalg : OpRewritePattern<SiluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SiluOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    AffineMap identity = rewriter.getMultiDimIdentityMap(type.getRank());
+    SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                              utils::IteratorType::parallel);
+    Value result = generic(
+        rewriter, loc, type, op.getInput(), {identity},
+        emptyLike(rewriter, loc, type), parallel, identity,
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value x = args[0];
+          Value one = floatConstant(b, l, x.getType(), 1.0);
+          Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+          return arith::DivFOp::create(b, l, x,
+                                       arith::AddFOp::create(b, l, one, e));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct RmsNormToLinalg : OpRewritePattern<RmsNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RmsNormOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    // Narrow floats are normalised in f32 (ONNX's default stash_type).
+    Type compute =
+        element.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : element;
+    int64_t rank = type.getRank();
+    int64_t width = type.getShape().back();
+    MLIRContext *context = rewriter.getContext();
+
+    // Sum of squares over the last dim.
+    auto sumType = RankedTensorType::get(type.getShape().drop_back(), compute);
+    Value zero = floatConstant(rewriter, loc, compute, 0.0);
+    Value sumInit =
+        linalg::FillOp::create(rewriter, loc, zero,
+                               ValueRange{emptyLike(rewriter, loc, sumType)})
+            .getResult(0);
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap rows =
+        AffineMap::getMultiDimIdentityMap(rank, context).dropResult(rank - 1);
+    SmallVector<utils::IteratorType> reduceLast(rank,
+                                                utils::IteratorType::parallel);
+    reduceLast.back() = utils::IteratorType::reduction;
+    Value sums = generic(
+        rewriter, loc, sumType, op.getInput(), {identity}, sumInit, reduceLast,
+        rows, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = convertFloat(b, l, args[0], compute);
+          Value square = arith::MulFOp::create(b, l, x, x);
+          return Value(arith::AddFOp::create(b, l, square, args[1]));
+        });
+
+    // x / sqrt(sum / width + epsilon) * gamma.
+    double epsilon = op.getEpsilon().convertToDouble();
+    AffineMap last =
+        AffineMap::get(rank, 0, rewriter.getAffineDimExpr(rank - 1));
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value result = generic(
+        rewriter, loc, type, ValueRange{op.getInput(), sums, op.getGamma()},
+        {identity, rows, last}, emptyLike(rewriter, loc, type), parallel,
+        identity, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value x = convertFloat(b, l, args[0], compute);
+          Value mean = arith::DivFOp::create(
+              b, l, args[1], floatConstant(b, l, compute, double(width)));
+          Value rms = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, mean,
+                                    floatConstant(b, l, compute, epsilon)));
+          Value normalized =
+              convertFloat(b, l, arith::DivFOp::create(b, l, x, rms), element);
+          return arith::MulFOp::create(b, l, normalized, args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LinearToLinalg : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    int64_t rank = inputType.getRank();
+    int64_t in = inputType.getShape().back();
+    int64_t out = resultType.getShape().back();
+    int64_t rows = inputType.getNumElements() / std::max<int64_t>(in, 1);
+
+    // [..., in] -> [rows, in].
+    SmallVector<ReassociationIndices> fold;
+    ReassociationIndices leading;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      leading.push_back(d);
+    Value matrix = op.getInput();
+    auto matrixType = RankedTensorType::get({rows, in}, element);
+    if (rank == 1) {
+      matrix = tensor::ExpandShapeOp::create(
+          rewriter, loc, matrixType, matrix,
+          SmallVector<ReassociationIndices>{{0, 1}});
+    } else if (rank > 2) {
+      fold = {leading, {rank - 1}};
+      matrix = tensor::CollapseShapeOp::create(rewriter, loc, matrixType,
+                                               matrix, fold);
+    }
+
+    auto productType = RankedTensorType::get({rows, out}, element);
+    Value zero = floatConstant(rewriter, loc, element, 0.0);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, zero,
+                     ValueRange{emptyLike(rewriter, loc, productType)})
+                     .getResult(0);
+    Value product = linalg::MatmulOp::create(rewriter, loc,
+                                             ValueRange{matrix, op.getWeight()},
+                                             ValueRange{init})
+                        .getResult(0);
+    if (Value bias = op.getBias()) {
+      AffineMap identity = rewriter.getMultiDimIdentityMap(2);
+      AffineMap columns = AffineMap::get(2, 0, rewriter.getAffineDimExpr(1),
+                                         rewriter.getContext());
+      SmallVector<utils::IteratorType> parallel(2,
+                                                utils::IteratorType::parallel);
+      product = generic(
+          rewriter, loc, productType, ValueRange{product, bias},
+          {identity, columns}, emptyLike(rewriter, loc, productType), parallel,
+          identity, [](OpBuilder &b, Location l, ValueRange args) {
+            return Value(arith::AddFOp::create(b, l, args[0], args[1]));
+          });
+    }
+
+    // [rows, out] -> [..., out].
+    Value result = product;
+    if (rank == 1)
+      result = tensor::CollapseShapeOp::create(
+          rewriter, loc, resultType, product,
+          SmallVector<ReassociationIndices>{{0, 1}});
+    else if (rank > 2)
+      result = tensor::ExpandShapeOp::create(rewriter, loc, resultType, product,
+                                             fold);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct EmbeddingToLinalg : OpRewritePattern<EmbeddingOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(EmbeddingOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap indices = identity.dropResult(rank - 1);
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value table = op.getTable();
+    Value result =
+        generic(rewriter, loc, type, op.getIndices(), {indices},
+                emptyLike(rewriter, loc, type), parallel, identity,
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value row = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                         args[0]);
+                  Value column = linalg::IndexOp::create(b, l, rank - 1);
+                  return tensor::ExtractOp::create(b, l, table,
+                                                   ValueRange{row, column});
+                });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ResqLowerToLinalgPass
+    : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns
+        .add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg, EmbeddingToLinalg>(
+            &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // What is left has no lowering here: say which op, once.
+    WalkResult left = getOperation()->walk([](Operation *op) {
+      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp>(op))
+        return WalkResult::advance();
+      op->emitError() << "cannot lower '" << op->getName()
+                      << "' to linalg: its shapes must be static";
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,45 @@
+// RUN: resq-opt %s --resq-lower-to-linalg --split-input-file --verify-diagnostics | FileCheck %s
+// What the resq structural ops become, and what is left alone.
+
+// CHECK-LABEL: func.func @linear_3d
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<2x8x64xf32> into tensor<16x64xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x64xf32>, tensor<64x172xf32>)
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, 8, 172] : tensor<16x172xf32> into tensor<2x8x172xf32>
+// CHECK-NOT: resq.linear
+func.func @linear_3d(%x: tensor<2x8x64xf32>, %w: tensor<64x172xf32>) -> tensor<2x8x172xf32> {
+  %0 = resq.linear %x, %w : (tensor<2x8x64xf32>, tensor<64x172xf32>) -> tensor<2x8x172xf32>
+  return %0 : tensor<2x8x172xf32>
+}
+
+// -----
+
+// Narrow floats are normalised in f32 and rounded back before gamma.
+// CHECK-LABEL: func.func @rms_norm_f16
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: linalg.generic
+// CHECK: math.sqrt %{{.*}} : f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : f16
+func.func @rms_norm_f16(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf16> {
+  %0 = resq.rms_norm %x, %g eps 1.0e-05 : tensor<4x8xf16>, tensor<8xf16>
+  return %0 : tensor<4x8xf16>
+}
+
+// -----
+
+// Ops without a lowering here stay for later passes.
+// CHECK-LABEL: func.func @rope_stays
+// CHECK: resq.rope
+func.func @rope_stays(%x: tensor<1x2x4x8xf32>, %c: tensor<4x4xf32>) -> tensor<1x2x4x8xf32> {
+  %0 = resq.rope %x, %c, %c half : tensor<1x2x4x8xf32>, tensor<4x4xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{cannot lower 'resq.silu' to linalg: its shapes must be static}}
+  %0 = resq.silu %x : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
