@@ -19,7 +19,9 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
     * `resq.linear`: `linalg.matmul` of the input with its leading dims
       folded into rows, plus the bias;
     * `resq.embedding`: a `linalg.generic` reading table rows with
-      `tensor.extract`.
+      `tensor.extract`;
+    * `resq.rope`: a `linalg.generic` over the output that reads each
+      channel's pair partner and the pair's cos/sin entries.
 
     The other resq ops are left in place; `--resq-lower-to-cpu` then stops
     with an error that names the first one it cannot lower. Dynamic shapes

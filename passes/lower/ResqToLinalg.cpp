@@ -260,18 +260,95 @@ struct EmbeddingToLinalg : OpRewritePattern<EmbeddingOp> {
   }
 };
 
+/// Rotary embedding, one output element at a time: with `first` the lower
+/// channel of its pair, `partner` the other channel and `i` the pair's
+/// table column,
+///   out = x * cos[s, i] - partner * sin[s, i]   (first)
+///   out = x * cos[s, i] + partner * sin[s, i]   (second)
+/// and channels from rotary_dim on pass through.
+struct RopeToLinalg : OpRewritePattern<RopeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RopeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rotary = op.getEffectiveRotaryDim();
+    int64_t half = rotary / 2;
+    bool interleaved = op.getPairing() == RopePairing::Interleaved;
+    bool perBatch =
+        cast<RankedTensorType>(op.getCos().getType()).getRank() == 3;
+    Value input = op.getInput(), cos = op.getCos(), sin = op.getSin();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(4);
+    SmallVector<utils::IteratorType> parallel(4, utils::IteratorType::parallel);
+
+    Value result = generic(
+        rewriter, loc, type, ValueRange{}, {}, emptyLike(rewriter, loc, type),
+        parallel, identity, [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          auto index = [&](int64_t value) {
+            return arith::ConstantIndexOp::create(b, l, value);
+          };
+          Value batch = linalg::IndexOp::create(b, l, 0);
+          Value head = linalg::IndexOp::create(b, l, 1);
+          Value seq = linalg::IndexOp::create(b, l, 2);
+          Value channel = linalg::IndexOp::create(b, l, 3);
+          Value rotated = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                                channel, index(rotary));
+          Value first, partner, column;
+          if (interleaved) {
+            Value parity = arith::RemUIOp::create(b, l, channel, index(2));
+            first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                          parity, index(0));
+            partner = arith::SelectOp::create(
+                b, l, first, arith::AddIOp::create(b, l, channel, index(1)),
+                arith::SubIOp::create(b, l, channel, index(1)));
+            column = arith::DivUIOp::create(b, l, channel, index(2));
+          } else {
+            first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                          channel, index(half));
+            partner = arith::SelectOp::create(
+                b, l, first, arith::AddIOp::create(b, l, channel, index(half)),
+                arith::SubIOp::create(b, l, channel, index(half)));
+            column = arith::SelectOp::create(
+                b, l, first, channel,
+                arith::SubIOp::create(b, l, channel, index(half)));
+          }
+          // Pass-through channels read in-range stand-ins, then ignore them.
+          partner = arith::SelectOp::create(b, l, rotated, partner, channel);
+          column = arith::SelectOp::create(b, l, rotated, column, index(0));
+          SmallVector<Value> at = {seq, column};
+          if (perBatch)
+            at.insert(at.begin(), batch);
+          Value c = tensor::ExtractOp::create(b, l, cos, at);
+          Value s = tensor::ExtractOp::create(b, l, sin, at);
+          Value x = tensor::ExtractOp::create(
+              b, l, input, ValueRange{batch, head, seq, channel});
+          Value other = tensor::ExtractOp::create(
+              b, l, input, ValueRange{batch, head, seq, partner});
+          Value xc = arith::MulFOp::create(b, l, x, c);
+          Value os = arith::MulFOp::create(b, l, other, s);
+          Value out = arith::SelectOp::create(
+              b, l, first, arith::SubFOp::create(b, l, xc, os),
+              arith::AddFOp::create(b, l, xc, os));
+          return arith::SelectOp::create(b, l, rotated, out, x);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns
-        .add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg, EmbeddingToLinalg>(
-            &getContext());
+    patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
+                 EmbeddingToLinalg, RopeToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
-      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp>(op))
+      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp>(op))
         return WalkResult::advance();
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";

@@ -29,9 +29,23 @@ func.func @rms_norm_f16(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf1
 // -----
 
 // Ops without a lowering here stay for later passes.
-// CHECK-LABEL: func.func @rope_stays
-// CHECK: resq.rope
-func.func @rope_stays(%x: tensor<1x2x4x8xf32>, %c: tensor<4x4xf32>) -> tensor<1x2x4x8xf32> {
+// CHECK-LABEL: func.func @attention_stays
+// CHECK: resq.attention
+func.func @attention_stays(%q: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
+  %0 = resq.attention %q, %q, %q heads 2 kv_heads 2 causal : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// RoPE reads each channel's partner and the pair's table column.
+// CHECK-LABEL: func.func @rope_half
+// CHECK: linalg.generic
+// CHECK-DAG: linalg.index 3 : index
+// CHECK-DAG: tensor.extract %arg1
+// CHECK-DAG: tensor.extract %arg0
+// CHECK-NOT: resq.rope
+func.func @rope_half(%x: tensor<1x2x4x8xf32>, %c: tensor<4x4xf32>) -> tensor<1x2x4x8xf32> {
   %0 = resq.rope %x, %c, %c half : tensor<1x2x4x8xf32>, tensor<4x4xf32>
   return %0 : tensor<1x2x4x8xf32>
 }
