@@ -21,7 +21,12 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
     * `resq.embedding`: a `linalg.generic` reading table rows with
       `tensor.extract`;
     * `resq.rope`: a `linalg.generic` over the output that reads each
-      channel's pair partner and the pair's cos/sin entries.
+      channel's pair partner and the pair's cos/sin entries;
+    * `resq.attention`: heads-first (3-D operands are viewed so), the past
+      cache concatenated in front (the present results), scores as a
+      contraction with KV head `h / (num_heads / num_kv_heads)`, scale,
+      additive mask and causal `-inf`, a softmax whose all-`-inf` rows are
+      zero, and the weighted sum of values.
 
     The other resq ops are left in place; `--resq-lower-to-cpu` then stops
     with an error that names the first one it cannot lower. Dynamic shapes

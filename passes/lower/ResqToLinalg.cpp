@@ -15,6 +15,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <limits>
+
 namespace resq {
 #define GEN_PASS_DEF_RESQLOWERTOLINALG
 #include "passes/lower/Passes.h.inc"
@@ -338,17 +340,224 @@ struct RopeToLinalg : OpRewritePattern<RopeOp> {
   }
 };
 
+/// Scaled dot-product attention with grouped-query heads, heads-first:
+/// scores (q k^T * scale + mask, causal positions at -inf), a softmax whose
+/// all-masked rows are zero, and the weighted sum of values. 3-D operands
+/// are viewed as [batch, heads, seq, head_dim] and the result viewed back.
+struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// [B, S, H*D] -> [B, H, S, D].
+  static Value headsFirst(OpBuilder &b, Location loc, Value value,
+                          int64_t heads) {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t batch = type.getDimSize(0), seq = type.getDimSize(1);
+    int64_t dim = type.getDimSize(2) / heads;
+    Type element = type.getElementType();
+    Value split = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({batch, seq, heads, dim}, element), value,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    Value init = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{batch, heads, seq, dim}, element);
+    return linalg::TransposeOp::create(b, loc, split, init,
+                                       ArrayRef<int64_t>{0, 2, 1, 3})
+        .getResult()[0];
+  }
+
+  /// [B, H, S, D] -> [B, S, H*D].
+  static Value seqFirst(OpBuilder &b, Location loc, Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t batch = type.getDimSize(0), heads = type.getDimSize(1);
+    int64_t seq = type.getDimSize(2), dim = type.getDimSize(3);
+    Type element = type.getElementType();
+    Value init = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{batch, seq, heads, dim}, element);
+    Value moved = linalg::TransposeOp::create(b, loc, value, init,
+                                              ArrayRef<int64_t>{0, 2, 1, 3})
+                      .getResult()[0];
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({batch, seq, heads * dim}, element),
+        moved, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  }
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    bool seqFirstLayout = op.getQuery().getType().getRank() == 3;
+    int64_t heads = op.getNumHeads(), kvHeads = op.getNumKvHeads();
+    int64_t group = heads / kvHeads;
+    Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
+    if (seqFirstLayout) {
+      q = headsFirst(rewriter, loc, q, heads);
+      k = headsFirst(rewriter, loc, k, kvHeads);
+      v = headsFirst(rewriter, loc, v, kvHeads);
+    }
+    if (op.getPastKey()) {
+      k = tensor::ConcatOp::create(rewriter, loc, 2,
+                                   ValueRange{op.getPastKey(), k});
+      v = tensor::ConcatOp::create(rewriter, loc, 2,
+                                   ValueRange{op.getPastValue(), v});
+    }
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto vType = cast<RankedTensorType>(v.getType());
+    Type element = qType.getElementType();
+    int64_t batch = qType.getDimSize(0), qSeq = qType.getDimSize(2);
+    int64_t kvSeq = cast<RankedTensorType>(k.getType()).getDimSize(2);
+    int64_t valueDim = vType.getDimSize(3);
+    double scale = *op.getEffectiveScale();
+
+    auto d = [&](unsigned i) { return rewriter.getAffineDimExpr(i); };
+    auto map = [&](unsigned dims, ArrayRef<AffineExpr> results) {
+      return AffineMap::get(dims, 0, results, context);
+    };
+    auto iterators = [](unsigned parallel, unsigned reduction) {
+      SmallVector<utils::IteratorType> kinds(parallel,
+                                             utils::IteratorType::parallel);
+      kinds.append(reduction, utils::IteratorType::reduction);
+      return kinds;
+    };
+    auto filled = [&](RankedTensorType type, double value) {
+      Value constant = floatConstant(rewriter, loc, element, value);
+      return linalg::FillOp::create(rewriter, loc, constant,
+                                    ValueRange{emptyLike(rewriter, loc, type)})
+          .getResult(0);
+    };
+    // Query head h reads KV head h / group.
+    AffineExpr kvHead = d(1).floorDiv(group);
+
+    // scores[b, h, i, j] = sum_c q[b, h, i, c] * k[b, h / g, j, c].
+    auto scoresType =
+        RankedTensorType::get({batch, heads, qSeq, kvSeq}, element);
+    Value scores = generic(
+        rewriter, loc, scoresType, ValueRange{q, k},
+        {map(5, {d(0), d(1), d(2), d(4)}), map(5, {d(0), kvHead, d(3), d(4)})},
+        filled(scoresType, 0.0), iterators(4, 1),
+        map(5, {d(0), d(1), d(2), d(3)}),
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+          return arith::AddFOp::create(b, l, product, args[2]);
+        });
+
+    // Scale, mask, causal.
+    AffineMap identity4 = rewriter.getMultiDimIdentityMap(4);
+    SmallVector<Value> biasInputs = {scores};
+    SmallVector<AffineMap> biasMaps = {identity4};
+    if (Value mask = op.getMask()) {
+      auto maskShape = cast<RankedTensorType>(mask.getType()).getShape();
+      SmallVector<AffineExpr> exprs;
+      int64_t offset = 4 - static_cast<int64_t>(maskShape.size());
+      for (size_t i = 0; i < maskShape.size(); ++i) {
+        int64_t dim = offset + static_cast<int64_t>(i);
+        exprs.push_back(maskShape[i] == 1 && scoresType.getDimSize(dim) != 1
+                            ? rewriter.getAffineConstantExpr(0)
+                            : d(dim));
+      }
+      biasInputs.push_back(mask);
+      biasMaps.push_back(map(4, exprs));
+    }
+    bool causal = op.getCausal();
+    bool masked = static_cast<bool>(op.getMask());
+    scores = generic(
+        rewriter, loc, scoresType, biasInputs, biasMaps,
+        emptyLike(rewriter, loc, scoresType), iterators(4, 0), identity4,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value value = arith::MulFOp::create(
+              b, l, args[0], floatConstant(b, l, element, scale));
+          if (masked)
+            value = arith::AddFOp::create(b, l, value, args[1]);
+          if (!causal)
+            return value;
+          // Query i sees key j when j <= i + kv_seq - q_seq.
+          Value i = linalg::IndexOp::create(b, l, 2);
+          Value j = linalg::IndexOp::create(b, l, 3);
+          Value last = arith::AddIOp::create(
+              b, l, i, arith::ConstantIndexOp::create(b, l, kvSeq - qSeq));
+          Value hidden =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::ugt, j, last);
+          Value minusInf = floatConstant(
+              b, l, element, -std::numeric_limits<double>::infinity());
+          return arith::SelectOp::create(b, l, hidden, minusInf, value);
+        });
+
+    // Softmax over keys; a row of -inf (nothing visible) gives zeros.
+    auto rowType = RankedTensorType::get({batch, heads, qSeq}, element);
+    AffineMap rows = map(4, {d(0), d(1), d(2)});
+    Value maxima =
+        generic(rewriter, loc, rowType, scores, {identity4},
+                filled(rowType, -std::numeric_limits<double>::infinity()),
+                iterators(3, 1), rows,
+                [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  return arith::MaximumFOp::create(b, l, args[0], args[1]);
+                });
+    Value exps =
+        generic(rewriter, loc, scoresType, ValueRange{scores, maxima},
+                {identity4, rows}, emptyLike(rewriter, loc, scoresType),
+                iterators(4, 0), identity4,
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value minusInf = floatConstant(
+                      b, l, element, -std::numeric_limits<double>::infinity());
+                  Value empty = arith::CmpFOp::create(
+                      b, l, arith::CmpFPredicate::OEQ, args[1], minusInf);
+                  Value e = math::ExpOp::create(
+                      b, l, arith::SubFOp::create(b, l, args[0], args[1]));
+                  return arith::SelectOp::create(
+                      b, l, empty, floatConstant(b, l, element, 0.0), e);
+                });
+    Value sums =
+        generic(rewriter, loc, rowType, exps, {identity4}, filled(rowType, 0.0),
+                iterators(3, 1), rows,
+                [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  return arith::AddFOp::create(b, l, args[0], args[1]);
+                });
+    Value probabilities = generic(
+        rewriter, loc, scoresType, ValueRange{exps, sums}, {identity4, rows},
+        emptyLike(rewriter, loc, scoresType), iterators(4, 0), identity4,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value zero = floatConstant(b, l, element, 0.0);
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              args[1], zero);
+          return arith::SelectOp::create(
+              b, l, empty, zero, arith::DivFOp::create(b, l, args[0], args[1]));
+        });
+
+    // out[b, h, i, c] = sum_j p[b, h, i, j] * v[b, h / g, j, c].
+    auto outType =
+        RankedTensorType::get({batch, heads, qSeq, valueDim}, element);
+    Value out = generic(
+        rewriter, loc, outType, ValueRange{probabilities, v},
+        {map(5, {d(0), d(1), d(2), d(4)}), map(5, {d(0), kvHead, d(4), d(3)})},
+        filled(outType, 0.0), iterators(4, 1), map(5, {d(0), d(1), d(2), d(3)}),
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+          return arith::AddFOp::create(b, l, product, args[2]);
+        });
+    if (seqFirstLayout)
+      out = seqFirst(rewriter, loc, out);
+
+    SmallVector<Value> results = {out};
+    if (op.getPastKey())
+      results.append({k, v});
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
-                 EmbeddingToLinalg, RopeToLinalg>(&getContext());
+                 EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
-      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp>(op))
+      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp>(
+              op))
         return WalkResult::advance();
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";

@@ -29,11 +29,23 @@ func.func @rms_norm_f16(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf1
 // -----
 
 // Ops without a lowering here stay for later passes.
-// CHECK-LABEL: func.func @attention_stays
-// CHECK: resq.attention
-func.func @attention_stays(%q: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
-  %0 = resq.attention %q, %q, %q heads 2 kv_heads 2 causal : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
-  return %0 : tensor<1x2x4x8xf32>
+// CHECK-LABEL: func.func @fake_quant_stays
+// CHECK: resq.fake_quant
+func.func @fake_quant_stays(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = resq.fake_quant %x per_token bits 4 : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// Attention: scores contract q with the KV head h floordiv (heads / kv_heads).
+// CHECK: #[[KV:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// CHECK-LABEL: func.func @attention_gqa
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[KV]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK-NOT: resq.attention
+func.func @attention_gqa(%q: tensor<1x4x4x8xf32>, %k: tensor<1x2x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %0 = resq.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x4x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
 }
 
 // -----

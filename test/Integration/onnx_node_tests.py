@@ -50,6 +50,7 @@ OPS = [
     "Squeeze", "Concat", "Slice", "Split", "Expand", "Where", "Equal", "Less",
     "Greater", "Cast", "Shape", "ConstantOfShape", "Range", "Constant",
     "Identity", "Trilu", "Flatten", "Cos", "Sin",
+    "RMSNormalization", "RotaryEmbedding", "Attention",
 ]
 # Test names that do not spell their op.
 NAME_ALIASES = {"tril": "Trilu", "triu": "Trilu"}
