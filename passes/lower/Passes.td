@@ -26,7 +26,12 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
       cache concatenated in front (the present results), scores as a
       contraction with KV head `h / (num_heads / num_kv_heads)`, scale,
       additive mask and causal `-inf`, a softmax whose all-`-inf` rows are
-      zero, and the weighted sum of values.
+      zero, and the weighted sum of values;
+    * `resq.fake_quant`: per-set minimum and maximum reduced over the
+      set's dims (per_group views the row as [groups, size]), then each
+      element rounded half to even on its set's grid;
+    * `resq.subspace_quant`: one per-token `resq.fake_quant` per channel
+      range, on slices of the row (or of each group), inserted back.
 
     The other resq ops are left in place; `--resq-lower-to-cpu` then stops
     with an error that names the first one it cannot lower. Dynamic shapes

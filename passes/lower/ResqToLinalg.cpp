@@ -15,6 +15,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
 #include <limits>
 
 namespace resq {
@@ -545,19 +546,206 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
   }
 };
 
+/// Uniform fake quantization. The input is viewed so that the elements
+/// sharing a scale are reduced together: per_group splits the last dim into
+/// [groups, size]; the statistics (min, max) are reduced over the set's
+/// dims, then each element is rounded (to nearest even) on its set's grid.
+struct FakeQuantToLinalg : OpRewritePattern<FakeQuantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FakeQuantOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    Value input = op.getInput();
+    QuantGranularity granularity = op.getGranularity();
+
+    // The working view: per_group adds a trailing [groups, size] split.
+    RankedTensorType view = type;
+    SmallVector<ReassociationIndices> split;
+    if (granularity == QuantGranularity::PerGroup) {
+      int64_t size = *op.getGroupSize();
+      SmallVector<int64_t> shape(type.getShape().drop_back());
+      shape.append({type.getShape().back() / size, size});
+      view = RankedTensorType::get(shape, element);
+      for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+        split.push_back({d});
+      split.push_back({type.getRank() - 1, type.getRank()});
+      input = tensor::ExpandShapeOp::create(rewriter, loc, view, input, split);
+    }
+    int64_t rank = view.getRank();
+
+    // Dims that index the statistics: none (per tensor), the last (per
+    // channel), all but the last (per token / group).
+    SmallVector<AffineExpr> statDims;
+    SmallVector<utils::IteratorType> kinds;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool keep =
+          granularity == QuantGranularity::PerChannel
+              ? d == rank - 1
+              : granularity != QuantGranularity::PerTensor && d < rank - 1;
+      if (keep)
+        statDims.push_back(rewriter.getAffineDimExpr(d));
+      kinds.push_back(keep ? utils::IteratorType::parallel
+                           : utils::IteratorType::reduction);
+    }
+    SmallVector<int64_t> statShape;
+    for (AffineExpr e : statDims)
+      statShape.push_back(
+          view.getDimSize(cast<AffineDimExpr>(e).getPosition()));
+    auto statType = RankedTensorType::get(statShape, element);
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap stats = AffineMap::get(rank, 0, statDims, context);
+
+    // lo = min(x, 0), hi = max(x, 0) over each set.
+    auto fill = [&](double value) {
+      return linalg::FillOp::create(
+                 rewriter, loc, floatConstant(rewriter, loc, element, value),
+                 ValueRange{emptyLike(rewriter, loc, statType)})
+          .getResult(0);
+    };
+    auto bounds = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{statType, statType}, ValueRange{input},
+        ValueRange{fill(0.0), fill(0.0)},
+        ArrayRef<AffineMap>{identity, stats, stats}, kinds,
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
+                         arith::MaximumFOp::create(b, l, args[0], args[2])});
+        });
+
+    int64_t bits = op.getBits();
+    bool symmetric = op.getSymmetric();
+    double clip = op.getClipRatio().convertToDouble();
+    double levels = symmetric ? std::ldexp(1.0, bits - 1) - 1.0
+                              : std::ldexp(1.0, bits) - 1.0;
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value result = generic(
+        rewriter, loc, view,
+        ValueRange{input, bounds.getResult(0), bounds.getResult(1)},
+        {identity, stats, stats}, emptyLike(rewriter, loc, view), parallel,
+        identity, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          auto constant = [&](double value) {
+            return floatConstant(b, l, element, value);
+          };
+          Value x = args[0];
+          Value lo = arith::MulFOp::create(b, l, args[1], constant(clip));
+          Value hi = arith::MulFOp::create(b, l, args[2], constant(clip));
+          Value scale, zero, minQ, maxQ;
+          if (symmetric) {
+            Value magnitude = arith::MaximumFOp::create(
+                b, l, math::AbsFOp::create(b, l, lo), hi);
+            scale = arith::DivFOp::create(b, l, magnitude, constant(levels));
+            zero = constant(0.0);
+            minQ = constant(-levels);
+            maxQ = constant(levels);
+          } else {
+            scale = arith::DivFOp::create(
+                b, l, arith::SubFOp::create(b, l, hi, lo), constant(levels));
+            zero = math::RoundEvenOp::create(
+                b, l,
+                arith::DivFOp::create(b, l, arith::NegFOp::create(b, l, lo),
+                                      scale));
+            minQ = constant(0.0);
+            maxQ = constant(levels);
+          }
+          Value q = arith::AddFOp::create(
+              b, l,
+              math::RoundEvenOp::create(b, l,
+                                        arith::DivFOp::create(b, l, x, scale)),
+              zero);
+          q = arith::MinimumFOp::create(
+              b, l, arith::MaximumFOp::create(b, l, q, minQ), maxQ);
+          Value out = arith::MulFOp::create(
+              b, l, arith::SubFOp::create(b, l, q, zero), scale);
+          // A set of zeros has no grid: it stays as it is.
+          Value degenerate = arith::CmpFOp::create(
+              b, l, arith::CmpFPredicate::OEQ, scale, constant(0.0));
+          return arith::SelectOp::create(b, l, degenerate, x, out);
+        });
+    if (granularity == QuantGranularity::PerGroup)
+      result =
+          tensor::CollapseShapeOp::create(rewriter, loc, type, result, split);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Mixed precision by channel range: each range of each row (or of each
+/// group of the row) is fake-quantized per token on its own, as a
+/// resq.fake_quant of the range's slice (lowered by the pattern above).
+struct SubspaceQuantToLinalg : OpRewritePattern<SubspaceQuantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SubspaceQuantOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    int64_t last = type.getShape().back();
+    int64_t group = op.getGroupSize().value_or(last);
+
+    // [..., last] -> [..., last / group, group]: ranges slice the last dim.
+    SmallVector<int64_t> shape(type.getShape().drop_back());
+    shape.append({last / group, group});
+    auto view = RankedTensorType::get(shape, element);
+    SmallVector<ReassociationIndices> split;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      split.push_back({d});
+    split.push_back({rank - 1, rank});
+    Value input = tensor::ExpandShapeOp::create(rewriter, loc, view,
+                                                op.getInput(), split);
+    Value result = emptyLike(rewriter, loc, view);
+
+    int64_t offset = 0;
+    SmallVector<OpFoldResult> zeros(rank + 1, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(rank + 1, rewriter.getIndexAttr(1));
+    for (auto range : op.getRanges().getAsRange<BitRangeAttr>()) {
+      SmallVector<int64_t> sliceShape(shape);
+      sliceShape.back() = range.getSize();
+      auto sliceType = RankedTensorType::get(sliceShape, element);
+      SmallVector<OpFoldResult> offsets(zeros), sizes;
+      offsets.back() = rewriter.getIndexAttr(offset);
+      for (int64_t dim : sliceShape)
+        sizes.push_back(rewriter.getIndexAttr(dim));
+      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, sliceType,
+                                                   input, offsets, sizes, ones);
+      Value quantized = FakeQuantOp::create(
+          rewriter, loc, sliceType, slice,
+          QuantGranularityAttr::get(rewriter.getContext(),
+                                    QuantGranularity::PerToken),
+          IntegerAttr(), rewriter.getI64IntegerAttr(range.getBits()),
+          op.getSymmetricAttr(), op.getClipRatioAttr());
+      result = tensor::InsertSliceOp::create(rewriter, loc, quantized, result,
+                                             offsets, sizes, ones);
+      offset += range.getSize();
+    }
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, result,
+                                                         split);
+    return success();
+  }
+};
+
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
-                 EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg>(
-        &getContext());
+                 EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg,
+                 FakeQuantToLinalg, SubspaceQuantToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
-      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp>(
-              op))
+      if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp,
+               FakeQuantOp, SubspaceQuantOp>(op))
         return WalkResult::advance();
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";

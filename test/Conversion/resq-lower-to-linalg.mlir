@@ -29,10 +29,36 @@ func.func @rms_norm_f16(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf1
 // -----
 
 // Ops without a lowering here stay for later passes.
-// CHECK-LABEL: func.func @fake_quant_stays
-// CHECK: resq.fake_quant
-func.func @fake_quant_stays(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  %0 = resq.fake_quant %x per_token bits 4 : tensor<2x8xf32>
+// CHECK-LABEL: func.func @rotate_stays
+// CHECK: resq.rotate
+func.func @rotate_stays(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = resq.rotate %x hadamard seed 1 online : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// per_group views the row as [groups, size] and reduces each group.
+// CHECK-LABEL: func.func @fake_quant_group
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [2, 2, 4] : tensor<2x8xf32> into tensor<2x2x4xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: math.roundeven
+// CHECK: tensor.collapse_shape
+// CHECK-NOT: resq.fake_quant
+func.func @fake_quant_group(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = resq.fake_quant %x per_group size 4 bits 4 : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// Each channel range is its own per-token fake quantization.
+// CHECK-LABEL: func.func @subspace
+// CHECK-COUNT-2: tensor.insert_slice
+// CHECK-NOT: resq.subspace_quant
+// CHECK-NOT: resq.fake_quant
+func.func @subspace(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = resq.subspace_quant %x [6 : i4, 2 : i8] : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
 
