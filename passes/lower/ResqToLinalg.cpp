@@ -75,6 +75,23 @@ LogicalResult requireStatic(PatternRewriter &rewriter, Operation *op) {
   return success();
 }
 
+/// [..., n] -> [..., n / size, size], and the reassociation that undoes it.
+std::pair<Value, SmallVector<ReassociationIndices>>
+splitLastDim(OpBuilder &b, Location loc, Value value, int64_t size) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape(type.getShape().drop_back());
+  shape.append({type.getShape().back() / size, size});
+  SmallVector<ReassociationIndices> split;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    split.push_back({d});
+  split.push_back({rank - 1, rank});
+  Value view = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      split);
+  return {view, split};
+}
+
 struct SiluToLinalg : OpRewritePattern<SiluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SiluOp op,
@@ -564,18 +581,11 @@ struct FakeQuantToLinalg : OpRewritePattern<FakeQuantOp> {
     QuantGranularity granularity = op.getGranularity();
 
     // The working view: per_group adds a trailing [groups, size] split.
-    RankedTensorType view = type;
     SmallVector<ReassociationIndices> split;
-    if (granularity == QuantGranularity::PerGroup) {
-      int64_t size = *op.getGroupSize();
-      SmallVector<int64_t> shape(type.getShape().drop_back());
-      shape.append({type.getShape().back() / size, size});
-      view = RankedTensorType::get(shape, element);
-      for (int64_t d = 0; d + 1 < type.getRank(); ++d)
-        split.push_back({d});
-      split.push_back({type.getRank() - 1, type.getRank()});
-      input = tensor::ExpandShapeOp::create(rewriter, loc, view, input, split);
-    }
+    if (granularity == QuantGranularity::PerGroup)
+      std::tie(input, split) =
+          splitLastDim(rewriter, loc, input, *op.getGroupSize());
+    auto view = cast<RankedTensorType>(input.getType());
     int64_t rank = view.getRank();
 
     // Dims that index the statistics: none (per tensor), the last (per
@@ -693,15 +703,9 @@ struct SubspaceQuantToLinalg : OpRewritePattern<SubspaceQuantOp> {
     int64_t group = op.getGroupSize().value_or(last);
 
     // [..., last] -> [..., last / group, group]: ranges slice the last dim.
-    SmallVector<int64_t> shape(type.getShape().drop_back());
-    shape.append({last / group, group});
-    auto view = RankedTensorType::get(shape, element);
-    SmallVector<ReassociationIndices> split;
-    for (int64_t d = 0; d + 1 < rank; ++d)
-      split.push_back({d});
-    split.push_back({rank - 1, rank});
-    Value input = tensor::ExpandShapeOp::create(rewriter, loc, view,
-                                                op.getInput(), split);
+    auto [input, split] = splitLastDim(rewriter, loc, op.getInput(), group);
+    auto view = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape(view.getShape());
     Value result = emptyLike(rewriter, loc, view);
 
     int64_t offset = 0;
