@@ -33,6 +33,8 @@ llvm_config.add_tool_substitutions(
     [
         ToolSubst("resq-opt", extra_args=resq_opt_args, unresolved="fatal"),
         ToolSubst("resq-import", unresolved="fatal"),
+        ToolSubst("resq-compile", unresolved="fatal"),
+        ToolSubst("resq-run", unresolved="fatal"),
     ],
     [config.resq_tools_dir],
 )

@@ -52,6 +52,14 @@ static LogicalResult verifyParamTypesAgree(ModuleOp module) {
 
 LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
+  // The calling convention a compiled model exports, written by
+  // --resq-params-to-arguments (passes/lower/Abi.h).
+  if (attr.getName() == "resq.abi") {
+    if (!isa<ModuleOp>(op) || !isa<StringAttr>(attr.getValue()))
+      return op->emitError()
+             << "'resq.abi' must be a string attribute of a builtin.module";
+    return success();
+  }
   if (attr.getName() != getParamsAttrName())
     return op->emitError() << "unknown resq attribute '"
                            << attr.getName().getValue() << "'";

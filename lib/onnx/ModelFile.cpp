@@ -125,8 +125,9 @@ static bool readTypedFields(const onnx::TensorProto &tensor, HostTensor &out,
   }
 }
 
-bool ModelFile::readTensor(const onnx::TensorProto &tensor, HostTensor &out,
-                           std::string &error) {
+/// Element type and shape of a TensorProto, checked.
+static bool readTensorHeader(const onnx::TensorProto &tensor, HostTensor &out,
+                             std::string &error) {
   out = HostTensor();
   out.dataType = tensor.data_type();
   if (!isSupportedType(out.dataType)) {
@@ -138,9 +139,27 @@ bool ModelFile::readTensor(const onnx::TensorProto &tensor, HostTensor &out,
     error = "has a negative or absurdly large dim";
     return false;
   }
+  return true;
+}
+
+bool ModelFile::readTensor(const onnx::TensorProto &tensor, HostTensor &out,
+                           std::string &error) {
   if (tensor.has_data_location() &&
       tensor.data_location() == onnx::TensorProto::EXTERNAL)
-    return readExternal(tensor, out, error);
+    return readTensorHeader(tensor, out, error) &&
+           readExternal(tensor, out, error);
+  return readInlineTensor(tensor, out, error);
+}
+
+bool readInlineTensor(const onnx::TensorProto &tensor, HostTensor &out,
+                      std::string &error) {
+  if (!readTensorHeader(tensor, out, error))
+    return false;
+  if (tensor.has_data_location() &&
+      tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    error = "stores its data in an external file";
+    return false;
+  }
   if (tensor.has_raw_data()) {
     const std::string &raw = tensor.raw_data();
     if (raw.size() != out.byteSize()) {

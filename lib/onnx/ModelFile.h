@@ -48,6 +48,11 @@ private:
   std::map<std::string, std::shared_ptr<params::MappedFile>> externalFiles;
 };
 
+/// The value of a TensorProto stored in the proto itself (raw_data or a typed
+/// field; raw data is borrowed from `tensor`). External data is an error.
+bool readInlineTensor(const onnx::TensorProto &tensor, HostTensor &out,
+                      std::string &error);
+
 } // namespace resq::onnx_import
 
 #endif // RESQ_LIB_ONNX_MODELFILE_H

@@ -12,26 +12,67 @@
 #include "mlir/Pass/PassRegistry.h"
 
 namespace {
-constexpr llvm::StringLiteral kCpuPipeline =
-    "resq-lower-to-linalg,"
-    "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-    "tosa-to-tensor),"
-    "canonicalize,resq-decompose-aggregates,"
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "func.func(convert-linalg-to-loops),expand-strided-metadata,lower-affine,"
-    "convert-scf-to-cf,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-func-to-llvm,"
-    "convert-cf-to-llvm,reconcile-unrealized-casts";
+/// Options of --resq-lower-to-cpu.
+struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> entry{
+      *this, "entry",
+      llvm::cl::desc("Compile this function as a model's entry: its weights "
+                     "become arguments, its results out-parameters, and "
+                     "resq_entry/resq_abi are exported (empty: lower only)"),
+      llvm::cl::init("")};
+  Option<bool> runtimeKernels{
+      *this, "runtime-kernels",
+      llvm::cl::desc("Call libresq_runtime's microkernels for f32 matmuls "
+                     "(the program must then link libresq_runtime.so)"),
+      llvm::cl::init(false)};
+};
+
+std::string cpuPipeline(const CpuPipelineOptions &options) {
+  std::string entry = options.entry;
+  bool compileEntry = !entry.empty();
+  std::string text;
+  if (compileEntry)
+    text += "resq-params-to-arguments{entry=" + entry + "},";
+  text += "resq-lower-to-linalg,"
+          "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+          "tosa-to-tensor),"
+          "canonicalize,resq-decompose-aggregates,"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map},";
+  // Outputs are buffers the caller owns; every other buffer is freed.
+  if (compileEntry)
+    text += "buffer-results-to-out-params{hoist-static-allocs "
+            "modify-public-functions},";
+  text += "buffer-deallocation-pipeline,";
+  if (options.runtimeKernels)
+    text += "resq-matmul-to-runtime,";
+  text += "func.func(convert-linalg-to-loops),expand-strided-metadata,"
+          "lower-affine,convert-scf-to-cf,finalize-memref-to-llvm,"
+          "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+          "convert-func-to-llvm,convert-cf-to-llvm,";
+  if (compileEntry)
+    text += "resq-emit-entry-point{entry=" + entry + "},";
+  text += "reconcile-unrealized-casts";
+  return text;
+}
 } // namespace
 
+mlir::LogicalResult resq::buildResqCpuPipeline(mlir::OpPassManager &pm,
+                                               llvm::StringRef entry,
+                                               bool runtimeKernels) {
+  CpuPipelineOptions options;
+  options.entry = entry.str();
+  options.runtimeKernels = runtimeKernels;
+  return mlir::parsePassPipeline(cpuPipeline(options), pm);
+}
+
 void resq::registerResqCpuPipeline() {
-  mlir::PassPipelineRegistration<>(
+  mlir::PassPipelineRegistration<CpuPipelineOptions>(
       "resq-lower-to-cpu",
       "Lower resq and graph-level (TOSA/linalg) IR to the LLVM dialect",
-      [](mlir::OpPassManager &pm) {
-        // The pipeline text is fixed and tested; a parse error is a bug in
-        // this file, reported by the pass manager.
-        (void)mlir::parsePassPipeline(kCpuPipeline, pm);
+      [](mlir::OpPassManager &pm, const CpuPipelineOptions &options) {
+        // The pipeline text is built here and tested; a parse error is a
+        // bug in this file, reported by the pass manager.
+        (void)mlir::parsePassPipeline(cpuPipeline(options), pm);
       });
 }

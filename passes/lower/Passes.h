@@ -18,6 +18,13 @@ namespace resq {
 /// dialect.
 void registerResqCpuPipeline();
 
+/// Adds --resq-lower-to-cpu{entry=... runtime-kernels=...} to `pm` (every
+/// pass it names must be registered). An empty `entry` lowers without
+/// exporting a model ABI.
+mlir::LogicalResult buildResqCpuPipeline(mlir::OpPassManager &pm,
+                                         llvm::StringRef entry,
+                                         bool runtimeKernels);
+
 } // namespace resq
 
 #endif // RESQ_PASSES_LOWER_PASSES_H

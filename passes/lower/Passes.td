@@ -53,4 +53,55 @@ def ResqDecomposeAggregates : Pass<"resq-decompose-aggregates"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ResqParamsToArguments : Pass<"resq-params-to-arguments", "::mlir::ModuleOp"> {
+  let summary = "Turn the entry's weights into arguments and record its ABI";
+  let description = [{
+    A compiled model binds its weights at run time, by name, from the
+    safetensors archive. Every `resq.param` of the entry function becomes a
+    trailing argument of it (one per distinct name, in order of first use,
+    marked `resq.param = "name"`); all arguments are marked read-only for
+    bufferization, and the entry gets `llvm.emit_c_interface`. The module's
+    `resq.abi` string then lists inputs, params and outputs with their names,
+    safetensors dtypes and static shapes (the format is in
+    `include/resq/Runtime.h`). Dynamic shapes, element types a caller cannot
+    exchange, and params outside the entry are errors naming the value.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Name of the entry function">
+  ];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def ResqEmitEntryPoint : Pass<"resq-emit-entry-point", "::mlir::ModuleOp"> {
+  let summary = "Export resq_entry and resq_abi from a lowered model";
+  let description = [{
+    On the LLVM dialect, after `--resq-params-to-arguments`, bufferization
+    with `buffer-results-to-out-params` and `convert-func-to-llvm`: adds
+    `resq_entry(ptr args)`, which calls `_mlir_ciface_<entry>` with the
+    descriptor pointers `args[0..n)` (inputs, params, outputs), and
+    `resq_abi() -> ptr`, which returns the ABI text. Every other function
+    becomes internal, so a compiled model exports exactly these two symbols.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "Name of the entry function">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def ResqMatmulToRuntime : Pass<"resq-matmul-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's f32 GEMM for linalg matmuls on memrefs";
+  let description = [{
+    After bufferization, every `linalg.matmul` and `linalg.batch_matmul` with
+    the default indexing maps and f32 memref operands becomes a call of
+    `resq_matmul_f32` / `resq_batch_matmul_f32` (C += A * B, operands cast to
+    fully dynamic strided memrefs, C interface). libresq_runtime.so provides
+    them: a blocked, vectorized GEMM chosen by the CPU's ISA at run time,
+    multithreaded with `resq-run --threads`. Other matmuls keep their loops.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // RESQ_PASSES_LOWER_TD

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "resq/cli/CommandLine.h"
 #include "resq/onnx/Import.h"
 #include "resq/params/Archive.h"
 
@@ -51,30 +52,6 @@ static cl::opt<bool>
                      "supports, then exit"),
             cl::cat(category));
 
-/// Parses "name=1x128"; reports a malformed value and returns false.
-static bool parseInputShape(StringRef text, resq::OnnxImportOptions &options) {
-  auto [name, dims] = text.rsplit('=');
-  if (name.empty() || dims.empty() || !text.contains('=')) {
-    errs() << "resq-import: --input-shape '" << text
-           << "' is not of the form name=DxD...\n";
-    return false;
-  }
-  std::vector<int64_t> shape;
-  SmallVector<StringRef> parts;
-  dims.split(parts, 'x');
-  for (StringRef part : parts) {
-    int64_t dim;
-    if (part.getAsInteger(10, dim) || dim < 0) {
-      errs() << "resq-import: --input-shape '" << text << "' has dim '" << part
-             << "', expected a non-negative integer\n";
-      return false;
-    }
-    shape.push_back(dim);
-  }
-  options.inputShapes[name.str()] = shape;
-  return true;
-}
-
 static std::string defaultParamsPath() {
   SmallString<256> path;
   if (outputFile == "-") {
@@ -108,35 +85,6 @@ static std::string archiveNameFor(StringRef params) {
   return absolute.str().str();
 }
 
-static void printLocation(mlir::Location loc) {
-  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
-    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
-           << file.getColumn();
-    return;
-  }
-  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
-    printLocation(name.getChildLoc());
-    return;
-  }
-  errs() << loc;
-}
-
-static mlir::LogicalResult printDiagnostic(mlir::Diagnostic &diagnostic) {
-  auto print = [](mlir::Diagnostic &diag, StringRef kind) {
-    printLocation(diag.getLocation());
-    errs() << ": " << kind << ": " << diag.str() << "\n";
-  };
-  StringRef kind =
-      diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error ? "error"
-      : diagnostic.getSeverity() == mlir::DiagnosticSeverity::Warning
-          ? "warning"
-          : "note";
-  print(diagnostic, kind);
-  for (mlir::Diagnostic &note : diagnostic.getNotes())
-    print(note, "note");
-  return mlir::success();
-}
-
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -156,16 +104,23 @@ int main(int argc, char **argv) {
 
   resq::OnnxImportOptions options;
   options.inlineWeightsBelow = inlineWeightsBelow;
-  for (const std::string &shape : inputShapes)
-    if (!parseInputShape(shape, options))
+  for (const std::string &text : inputShapes) {
+    std::string name, error;
+    std::vector<int64_t> shape;
+    if (!resq::driver::parseInputShape(text, name, shape, error)) {
+      errs() << "resq-import: " << error << "\n";
       return 1;
+    }
+    options.inputShapes[name] = shape;
+  }
   std::string params = paramsFile.empty() ? defaultParamsPath() : paramsFile;
   options.archiveName = archiveNameFor(params);
 
   mlir::MLIRContext context;
   // "model.onnx:LINE:1: error: ..." where LINE is the node's position; no
   // source snippet, since the model file is binary.
-  mlir::ScopedDiagnosticHandler diagnostics(&context, printDiagnostic);
+  mlir::ScopedDiagnosticHandler diagnostics(&context,
+                                            resq::driver::printPlainDiagnostic);
   resq::params::ArchiveWriter archive;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       resq::importOnnxModel(inputFile, context, options, archive);

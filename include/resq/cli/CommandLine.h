@@ -1,0 +1,27 @@
+//===- CommandLine.h - helpers the resq tools share ---------------*- C++
+//-*-===//
+
+#ifndef RESQ_CLI_COMMANDLINE_H
+#define RESQ_CLI_COMMANDLINE_H
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace resq::driver {
+
+/// Parses "name=1x128" (an --input-shape value). On a malformed value returns
+/// false and sets `error`.
+bool parseInputShape(llvm::StringRef text, std::string &name,
+                     std::vector<int64_t> &shape, std::string &error);
+
+/// Prints a diagnostic as `file:line:col: error: message` without a source
+/// snippet (ONNX models are binary); a NameLoc prints its child location.
+mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
+
+} // namespace resq::driver
+
+#endif // RESQ_CLI_COMMANDLINE_H

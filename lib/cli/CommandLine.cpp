@@ -1,0 +1,64 @@
+//===- CommandLine.cpp - helpers the resq tools share ---------------------===//
+
+#include "resq/cli/CommandLine.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+bool resq::driver::parseInputShape(StringRef text, std::string &name,
+                                   std::vector<int64_t> &shape,
+                                   std::string &error) {
+  auto [namePart, dims] = text.rsplit('=');
+  if (namePart.empty() || dims.empty() || !text.contains('=')) {
+    error = "--input-shape '" + text.str() + "' is not of the form name=DxD...";
+    return false;
+  }
+  shape.clear();
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t dim;
+    if (part.getAsInteger(10, dim) || dim < 0) {
+      error = "--input-shape '" + text.str() + "' has dim '" + part.str() +
+              "', expected a non-negative integer";
+      return false;
+    }
+    shape.push_back(dim);
+  }
+  name = namePart.str();
+  return true;
+}
+
+static void printLocation(mlir::Location loc) {
+  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
+    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn();
+    return;
+  }
+  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
+    printLocation(name.getChildLoc());
+    return;
+  }
+  errs() << loc;
+}
+
+mlir::LogicalResult
+resq::driver::printPlainDiagnostic(mlir::Diagnostic &diagnostic) {
+  auto print = [](mlir::Diagnostic &diag, StringRef kind) {
+    printLocation(diag.getLocation());
+    errs() << ": " << kind << ": " << diag.str() << "\n";
+  };
+  StringRef kind =
+      diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error ? "error"
+      : diagnostic.getSeverity() == mlir::DiagnosticSeverity::Warning
+          ? "warning"
+          : "note";
+  print(diagnostic, kind);
+  for (mlir::Diagnostic &note : diagnostic.getNotes())
+    print(note, "note");
+  return mlir::success();
+}

@@ -1,0 +1,173 @@
+//===- Compile.cpp - resq-compile's pipeline ------------------------------===//
+
+#include "resq/driver/Compile.h"
+
+#include "EmitNative.h"
+#include "passes/lower/Passes.h"
+#include "resq/InitAll.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Timer.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+#include <mutex>
+
+using namespace mlir;
+using namespace llvm;
+
+#ifndef RESQ_DEFAULT_LINKER
+#define RESQ_DEFAULT_LINKER "cc"
+#endif
+
+namespace {
+
+std::string inDir(StringRef dir, StringRef name) {
+  SmallString<256> path(dir);
+  sys::path::append(path, name);
+  return path.str().str();
+}
+
+/// libresq_runtime.so of this build or install: <tool dir>/../lib.
+std::string defaultRuntimeLibrary() {
+  std::string exe = sys::fs::getMainExecutable(nullptr, nullptr);
+  SmallString<256> path(exe);
+  sys::path::remove_filename(path);
+  sys::path::append(path, "..", "lib", resq::driver::kRuntimeName);
+  return path.str().str();
+}
+
+/// Prints "stage ... N ms" when verbose.
+class StageTimer {
+public:
+  StageTimer(bool verbose, StringRef stage) : verbose(verbose), stage(stage) {
+    start = std::chrono::steady_clock::now();
+  }
+  ~StageTimer() {
+    if (!verbose)
+      return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    errs() << "resq-compile: " << stage << ": " << ms << " ms\n";
+  }
+
+private:
+  bool verbose;
+  std::string stage;
+  std::chrono::steady_clock::time_point start;
+};
+
+LogicalResult writeText(StringRef path,
+                        mlir::function_ref<void(raw_ostream &)> write,
+                        Location loc) {
+  std::string error;
+  auto file = mlir::openOutputFile(path, &error);
+  if (!file)
+    return emitError(loc) << error;
+  write(file->os());
+  file->keep();
+  return success();
+}
+
+} // namespace
+
+void resq::driver::registerDriverDialects(DialectRegistry &registry) {
+  resq::registerAllDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,
+                                               StringRef entry) {
+  // The pipeline is built from its text, which names registered passes.
+  static std::once_flag registered;
+  std::call_once(registered, [] { resq::registerAllPasses(); });
+  mlir::PassManager pm(module->getContext());
+  if (failed(buildResqCpuPipeline(pm, entry, /*runtimeKernels=*/true)))
+    return module.emitError() << "internal error: the CPU pipeline does not "
+                                 "parse";
+  return pm.run(module);
+}
+
+LogicalResult resq::driver::compileModel(StringRef inputPath,
+                                         MLIRContext &context,
+                                         const CompileOptions &options) {
+  Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
+  if (std::error_code ec = sys::fs::create_directories(options.outputDir))
+    return emitError(loc) << "cannot create '" << options.outputDir
+                          << "': " << ec.message();
+  std::string archivePath = inDir(options.outputDir, kArchiveName);
+
+  OwningOpRef<ModuleOp> module;
+  {
+    StageTimer timer(options.verbose, "load");
+    module = loadModel(inputPath, context, options.import, archivePath);
+    if (!module)
+      return failure();
+  }
+  {
+    StageTimer timer(options.verbose, "lower to the LLVM dialect");
+    if (failed(lowerToLLVMDialect(*module, options.entry)))
+      return failure();
+  }
+  if (options.emit == EmitKind::Mlir)
+    return writeText(
+        inDir(options.outputDir, "model.mlir"),
+        [&](raw_ostream &os) { module->print(os); }, loc);
+
+  std::string error;
+  std::unique_ptr<TargetMachine> machine =
+      createTargetMachine(options.targetCpu, options.optLevel, error);
+  if (!machine)
+    return emitError(loc) << error;
+  LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule;
+  {
+    StageTimer timer(options.verbose, "translate and optimize LLVM IR");
+    llvmModule = translateAndOptimize(*module, llvmContext, *machine,
+                                      options.optLevel, error);
+    if (!llvmModule)
+      return emitError(loc) << error;
+  }
+  if (options.emit == EmitKind::Llvm)
+    return writeText(
+        inDir(options.outputDir, "model.ll"),
+        [&](raw_ostream &os) { llvmModule->print(os, nullptr); }, loc);
+
+  std::string objectPath = inDir(options.outputDir, "model.o");
+  {
+    StageTimer timer(options.verbose, "emit object code");
+    if (!writeObjectFile(*llvmModule, *machine, objectPath, error))
+      return emitError(loc) << error;
+  }
+  if (options.emit == EmitKind::Obj)
+    return success();
+
+  StageTimer timer(options.verbose, "link");
+  std::string runtime = options.runtimeLibrary.empty() ? defaultRuntimeLibrary()
+                                                       : options.runtimeLibrary;
+  std::string runtimeCopy = inDir(options.outputDir, kRuntimeName);
+  SmallString<256> a, b;
+  bool same = !sys::fs::real_path(runtime, a) &&
+              !sys::fs::real_path(runtimeCopy, b) && a == b;
+  if (!same)
+    if (std::error_code ec = sys::fs::copy_file(runtime, runtimeCopy))
+      return emitError(loc) << "cannot copy the runtime library '" << runtime
+                            << "': " << ec.message();
+  std::string linker =
+      options.linker.empty() ? RESQ_DEFAULT_LINKER : options.linker;
+  std::string libraryPath = inDir(options.outputDir, kLibraryName);
+  if (!linkSharedLibrary(linker, objectPath, libraryPath, error))
+    return emitError(loc) << error;
+  sys::fs::remove(objectPath);
+  return success();
+}

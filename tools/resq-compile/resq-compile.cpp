@@ -1,0 +1,108 @@
+//===- resq-compile.cpp - compile a model ahead of time for the CPU -------===//
+//
+// resq-compile model.onnx -o out/     -> out/model.so, out/model.safetensors,
+//                                        out/libresq_runtime.so
+// resq-compile model.mlir -o out/ --emit=mlir|llvm|obj|lib
+//
+//===----------------------------------------------------------------------===//
+
+#include "resq/cli/CommandLine.h"
+#include "resq/driver/Compile.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using resq::driver::EmitKind;
+
+static cl::OptionCategory category("resq-compile options");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx | model.mlir>"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputDir("o", cl::Required,
+                                      cl::desc("Output folder"),
+                                      cl::value_desc("dir"), cl::cat(category));
+static cl::opt<EmitKind> emit(
+    "emit", cl::desc("Where to stop (default: lib)"), cl::init(EmitKind::Lib),
+    cl::values(
+        clEnumValN(EmitKind::Mlir, "mlir",
+                   "model.mlir: the module lowered to the LLVM dialect"),
+        clEnumValN(EmitKind::Llvm, "llvm", "model.ll: optimized LLVM IR"),
+        clEnumValN(EmitKind::Obj, "obj", "model.o: an object file"),
+        clEnumValN(EmitKind::Lib, "lib", "model.so beside libresq_runtime.so")),
+    cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Static shape of an ONNX graph input (repeatable), e.g. "
+             "--input-shape input_ids=1x128"),
+    cl::value_desc("name=DxD..."), cl::cat(category));
+static cl::opt<int64_t> inlineWeightsBelow(
+    "inline-weights-below",
+    cl::desc("ONNX constants with fewer elements stay in the IR (default 16)"),
+    cl::init(16), cl::cat(category));
+static cl::opt<std::string> entry("entry",
+                                  cl::desc("Entry function (default: main)"),
+                                  cl::init("main"), cl::cat(category));
+static cl::opt<std::string>
+    targetCpu("target-cpu",
+              cl::desc("LLVM CPU name, or 'host' for this machine (default)"),
+              cl::init("host"), cl::cat(category));
+static cl::opt<unsigned>
+    optLevel("O", cl::desc("LLVM optimization level 0-3 (default 2)"),
+             cl::init(2), cl::Prefix, cl::cat(category));
+static cl::opt<std::string>
+    linker("linker",
+           cl::desc("Compiler driver that links model.so (default: the C "
+                    "compiler resq was built with)"),
+           cl::cat(category));
+static cl::opt<std::string> runtimeLibrary(
+    "runtime-library",
+    cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
+    cl::cat(category));
+static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
+                             cl::cat(category));
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "resq-compile: compile a model (.onnx or .mlir) for the CPU\n");
+  if (optLevel > 3) {
+    errs() << "resq-compile: -O" << optLevel << " is not one of -O0..-O3\n";
+    return 1;
+  }
+
+  resq::driver::CompileOptions options;
+  options.outputDir = outputDir;
+  options.emit = emit;
+  options.entry = entry;
+  options.targetCpu = targetCpu;
+  options.optLevel = optLevel;
+  options.linker = linker;
+  options.runtimeLibrary = runtimeLibrary;
+  options.verbose = verbose;
+  options.import.inlineWeightsBelow = inlineWeightsBelow;
+  for (const std::string &text : inputShapes) {
+    std::string name, error;
+    std::vector<int64_t> shape;
+    if (!resq::driver::parseInputShape(text, name, shape, error)) {
+      errs() << "resq-compile: " << error << "\n";
+      return 1;
+    }
+    options.import.inputShapes[name] = shape;
+  }
+
+  mlir::DialectRegistry registry;
+  resq::driver::registerDriverDialects(registry);
+  mlir::MLIRContext context(registry);
+  mlir::ScopedDiagnosticHandler diagnostics(&context,
+                                            resq::driver::printPlainDiagnostic);
+  if (mlir::failed(resq::driver::compileModel(inputFile, context, options)))
+    return 1;
+  return 0;
+}

@@ -1,0 +1,318 @@
+//===- resq-run.cpp - run a compiled model
+//---------------------------------===//
+//
+// resq-run out/ input_0.pb ... [--output-dir results/]
+// resq-run out/ --perplexity ids.npy [--bos-id 1]
+// resq-run out/ --generate 32 --prompt 1,45,7 [--sample --temperature 0.8]
+// resq-run model.onnx ...          (JIT-compiled in-process)
+//
+//===----------------------------------------------------------------------===//
+
+#include "resq/cli/CommandLine.h"
+#include "resq/run/LanguageModel.h"
+#include "resq/run/LoadedModel.h"
+#include "resq/run/Progress.h"
+#include "resq/runtime/Kernels.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cmath>
+
+using namespace llvm;
+using namespace resq;
+
+static cl::OptionCategory category("resq-run options");
+
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<compiled folder | model.onnx | model.mlir>"),
+              cl::cat(category));
+static cl::list<std::string>
+    inputFiles(cl::Positional, cl::desc("[inputs in order: .npy or .pb]"),
+               cl::cat(category));
+static cl::list<std::string>
+    namedInputs("input", cl::desc("An input by name (repeatable)"),
+                cl::value_desc("name=file"), cl::cat(category));
+static cl::opt<std::string>
+    outputDir("output-dir",
+              cl::desc("Write each output as <dir>/<name>.<format>"),
+              cl::value_desc("dir"), cl::cat(category));
+static cl::opt<std::string> outputFormat("output-format",
+                                         cl::desc("npy (default) or pb"),
+                                         cl::init("npy"), cl::cat(category));
+static cl::opt<std::string> perplexityFile(
+    "perplexity",
+    cl::desc("Token ids (.npy/.pb, int32/int64, [N] or [N, T]): print the "
+             "model's perplexity on them"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<int64_t>
+    bosId("bos-id", cl::desc("Start every perplexity window with this token"),
+          cl::init(-1), cl::cat(category));
+static cl::opt<int64_t> generateCount("generate", cl::desc("Generate N tokens"),
+                                      cl::value_desc("N"), cl::init(0),
+                                      cl::cat(category));
+static cl::opt<std::string>
+    prompt("prompt",
+           cl::desc("Prompt token ids: comma-separated, or a .npy/.pb file"),
+           cl::cat(category));
+static cl::opt<bool> sample("sample",
+                            cl::desc("Sample instead of greedy decoding"),
+                            cl::cat(category));
+static cl::opt<double> temperature("temperature",
+                                   cl::desc("Sampling temperature (default 1)"),
+                                   cl::init(1.0), cl::cat(category));
+static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed (default 0)"),
+                              cl::init(0), cl::cat(category));
+// Spelled --threads on the command line: LLVM already registers an option of
+// that name, so main() renames it before parsing.
+static cl::opt<int> threads("resq-threads",
+                            cl::desc("--threads N: threads of the runtime's "
+                                     "kernels (default 1; 0: all cores)"),
+                            cl::init(1), cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Static shape of an ONNX input when JIT-compiling a model file"),
+    cl::value_desc("name=DxD..."), cl::cat(category));
+static cl::opt<int> repeat("repeat",
+                           cl::desc("Run the inputs N times and print the "
+                                    "time per run"),
+                           cl::init(1), cl::cat(category));
+
+static int fail(const std::string &message) {
+  errs() << "resq-run: " << message << "\n";
+  return 1;
+}
+
+/// Prints dtype, shape and a few statistics of each output.
+static void printSummary(const std::vector<tensorio::Tensor> &outputs) {
+  for (const tensorio::Tensor &t : outputs) {
+    outs() << t.name << ": " << params::dtypeName(t.dtype) << " [";
+    interleave(t.shape, outs(), ",");
+    outs() << "]";
+    if (t.dtype == params::DType::F32 && t.numElements() > 0) {
+      const auto *v = reinterpret_cast<const float *>(t.bytes.data());
+      double sum = 0, maxAbs = 0;
+      for (int64_t i = 0; i < t.numElements(); ++i) {
+        sum += v[i];
+        maxAbs = std::max(maxAbs, std::fabs(double(v[i])));
+      }
+      outs() << " mean " << format("%.6g", sum / double(t.numElements()))
+             << " max|x| " << format("%.6g", maxAbs);
+    }
+    outs() << "\n";
+  }
+}
+
+static bool readPrompt(std::vector<int64_t> &tokens, std::string &error) {
+  if (StringRef(prompt).ends_with(".npy") ||
+      StringRef(prompt).ends_with(".pb")) {
+    tensorio::Tensor t;
+    int64_t rows;
+    return tensorio::readTensorFile(prompt, t, error) &&
+           run::tokenIds(t, tokens, rows, error);
+  }
+  SmallVector<StringRef> parts;
+  StringRef(prompt).split(parts, ',', -1, false);
+  for (StringRef part : parts) {
+    int64_t id;
+    if (part.trim().getAsInteger(10, id)) {
+      error = "--prompt '" + prompt + "' is not a list of token ids";
+      return false;
+    }
+    tokens.push_back(id);
+  }
+  return true;
+}
+
+static int runGenerate(run::LoadedModel &model) {
+  std::vector<int64_t> tokens;
+  std::string error;
+  if (prompt.empty())
+    return fail("--generate needs --prompt");
+  if (!readPrompt(tokens, error))
+    return fail(error);
+  run::GenerateOptions options;
+  options.count = generateCount;
+  options.sample = sample;
+  options.temperature = temperature;
+  options.seed = seed;
+  outs() << "prompt:";
+  for (int64_t id : tokens)
+    outs() << " " << id;
+  outs() << "\ngenerated:";
+  outs().flush();
+  auto start = std::chrono::steady_clock::now();
+  if (!run::generateTokens(
+          model, tokens, options,
+          [](int64_t id) {
+            outs() << " " << id;
+            outs().flush();
+          },
+          error))
+    return fail(error);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  outs() << "\n";
+  errs() << format("resq-run: %lld tokens in %.3f s (%.1f tok/s)\n",
+                   (long long)generateCount.getValue(), seconds,
+                   double(generateCount) / seconds);
+  return 0;
+}
+
+static int runPerplexity(run::LoadedModel &model) {
+  tensorio::Tensor ids;
+  std::string error;
+  if (!tensorio::readTensorFile(perplexityFile, ids, error))
+    return fail(error);
+  run::PerplexityOptions options;
+  if (bosId >= 0)
+    options.bosId = bosId;
+  run::ProgressBar bar("windows");
+  options.progress = [&](int64_t done, int64_t total, double rate) {
+    bar.update(done, total, rate);
+  };
+  run::PerplexityResult result;
+  bool ok = run::computePerplexity(model, ids, options, result, error);
+  bar.finish();
+  if (!ok)
+    return fail(error);
+  outs() << format("perplexity: %.6f\n", result.perplexity());
+  outs() << format("scored tokens: %lld in %lld windows (%lld trailing tokens "
+                   "dropped), mean NLL %.6f, %.1f tok/s\n",
+                   (long long)result.scoredTokens, (long long)result.windows,
+                   (long long)result.droppedTokens,
+                   result.totalNll / double(result.scoredTokens),
+                   double(result.windows) *
+                       double(model.inputs()[0].shape.back()) / result.seconds);
+  return 0;
+}
+
+static bool gatherInputs(run::LoadedModel &model,
+                         std::vector<tensorio::Tensor> &inputs,
+                         std::string &error) {
+  const auto &specs = model.inputs();
+  inputs.assign(specs.size(), tensorio::Tensor());
+  std::vector<bool> given(specs.size(), false);
+  if (inputFiles.size() > specs.size()) {
+    error = std::to_string(inputFiles.size()) +
+            " input files for a model with " + std::to_string(specs.size()) +
+            " inputs";
+    return false;
+  }
+  for (size_t i = 0; i < inputFiles.size(); ++i) {
+    if (!tensorio::readTensorFile(inputFiles[i], inputs[i], error))
+      return false;
+    given[i] = true;
+  }
+  for (const std::string &named : namedInputs) {
+    StringRef name = StringRef(named).split('=').first;
+    StringRef file = StringRef(named).split('=').second;
+    auto it = llvm::find_if(
+        specs, [&](const run::TensorSpec &s) { return s.name == name; });
+    if (file.empty() || it == specs.end()) {
+      error = "--input '" + named + "' does not name an input of the model";
+      return false;
+    }
+    size_t index = it - specs.begin();
+    if (!tensorio::readTensorFile(file.str(), inputs[index], error))
+      return false;
+    given[index] = true;
+  }
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (!given[i]) {
+      error = "input '" + specs[i].name + "' is not given";
+      return false;
+    }
+  return true;
+}
+
+static int runInputs(run::LoadedModel &model) {
+  std::vector<tensorio::Tensor> inputs, outputs;
+  std::string error;
+  if (!gatherInputs(model, inputs, error))
+    return fail(error);
+  auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < std::max(1, repeat.getValue()); ++r)
+    if (!model.run(inputs, outputs, error))
+      return fail(error);
+  if (repeat > 1) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    errs() << format("resq-run: %.3f ms per run (%d runs)\n",
+                     1e3 * seconds / repeat, repeat.getValue());
+  }
+  if (outputDir.empty()) {
+    printSummary(outputs);
+    return 0;
+  }
+  if (outputFormat != "npy" && outputFormat != "pb")
+    return fail("--output-format must be npy or pb");
+  if (std::error_code ec = sys::fs::create_directories(outputDir))
+    return fail("cannot create '" + outputDir + "': " + ec.message());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    // Output names may contain characters a file name cannot.
+    std::string name = outputs[i].name;
+    for (char &c : name)
+      if (c == '/' || c == '\\' || c == ':')
+        c = '_';
+    SmallString<256> path(outputDir);
+    sys::path::append(path, name + "." + outputFormat);
+    if (!tensorio::writeTensorFile(path.str().str(), outputs[i], error))
+      return fail(error);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  std::vector<std::string> renamed;
+  for (int i = 0; i < argc; ++i) {
+    StringRef arg(argv[i]);
+    if (arg == "--threads" || arg == "-threads" ||
+        arg.starts_with("--threads=") || arg.starts_with("-threads="))
+      renamed.push_back("--resq-" + arg.ltrim('-').str());
+    else
+      renamed.push_back(arg.str());
+  }
+  std::vector<const char *> args;
+  for (const std::string &arg : renamed)
+    args.push_back(arg.c_str());
+  cl::ParseCommandLineOptions(int(args.size()), args.data(),
+                              "resq-run: run a model compiled by resq-compile "
+                              "(or JIT-compile a model file)\n");
+  resq_set_num_threads(threads);
+
+  std::string error;
+  std::unique_ptr<run::LoadedModel> model;
+  if (sys::fs::is_directory(modelPath)) {
+    model = run::LoadedModel::openCompiled(modelPath, error);
+  } else {
+    OnnxImportOptions import;
+    for (const std::string &text : inputShapes) {
+      std::string name;
+      std::vector<int64_t> shape;
+      if (!driver::parseInputShape(text, name, shape, error))
+        return fail(error);
+      import.inputShapes[name] = shape;
+    }
+    model = run::LoadedModel::openJit(modelPath, import, error);
+  }
+  if (!model)
+    return fail(error);
+
+  if (!perplexityFile.empty())
+    return runPerplexity(*model);
+  if (generateCount > 0)
+    return runGenerate(*model);
+  return runInputs(*model);
+}
