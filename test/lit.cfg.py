@@ -77,6 +77,7 @@ for module in ("numpy", "onnx", "onnxruntime"):
         found = False
     if found:
         config.available_features.add(module)
+config.substitutions.append(("%onnx_node", "/usr/share/libonnx-testdata/data/node"))
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 stories = os.path.join(config.resq_src_root, "..", "shared", "models", "stories260K")

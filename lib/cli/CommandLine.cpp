@@ -1,6 +1,7 @@
 //===- CommandLine.cpp - helpers the resq tools share ---------------------===//
 
 #include "resq/cli/CommandLine.h"
+#include "resq/tensorio/TensorFile.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -30,6 +31,24 @@ bool resq::driver::parseInputShape(StringRef text, std::string &name,
     shape.push_back(dim);
   }
   name = namePart.str();
+  return true;
+}
+
+bool resq::driver::parseConstInput(StringRef text, OnnxImportOptions &options,
+                                   std::string &error) {
+  auto [name, path] = text.split('=');
+  if (name.empty() || path.empty()) {
+    error = "--const-input '" + text.str() + "' is not of the form name=FILE";
+    return false;
+  }
+  tensorio::Tensor tensor;
+  if (!tensorio::readTensorFile(path.str(), tensor, error))
+    return false;
+  ConstInput value;
+  value.onnxType = tensorio::onnxDataType(tensor.dtype);
+  value.shape = tensor.shape;
+  value.bytes = std::move(tensor.bytes);
+  options.constInputs[name.str()] = std::move(value);
   return true;
 }
 

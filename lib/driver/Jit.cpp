@@ -36,15 +36,16 @@ resq::driver::JitModel::compile(ModuleOp module, llvm::StringRef entry,
   }
   auto entrySymbol = (*engine)->lookup("resq_entry");
   auto abiSymbol = (*engine)->lookup("resq_abi");
-  if (!entrySymbol || !abiSymbol) {
-    if (!entrySymbol)
-      llvm::consumeError(entrySymbol.takeError());
-    if (!abiSymbol)
-      llvm::consumeError(abiSymbol.takeError());
-    module.emitError() << "the JIT-compiled module has no resq_entry or "
-                          "resq_abi";
-    return nullptr;
-  }
+  // Looking a symbol up materializes the code, so this is where unresolved
+  // external symbols are reported.
+  for (auto *symbol : {&entrySymbol, &abiSymbol})
+    if (!*symbol) {
+      module.emitError() << "JIT compilation failed: "
+                         << llvm::toString(symbol->takeError());
+      if (symbol == &entrySymbol && !abiSymbol)
+        llvm::consumeError(abiSymbol.takeError());
+      return nullptr;
+    }
   auto abi = reinterpret_cast<const char *(*)()>(*abiSymbol);
   std::unique_ptr<JitModel> jit(new JitModel);
   jit->engine = std::move(*engine);

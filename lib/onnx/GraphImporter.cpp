@@ -11,6 +11,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cstring>
 #include <queue>
 
 using namespace mlir;
@@ -241,6 +242,61 @@ LogicalResult GraphImporter::importInitializers() {
   return success(ok);
 }
 
+LogicalResult GraphImporter::importConstInputs() {
+  bool ok = true;
+  const onnx::GraphProto &graph = model->model().graph();
+  for (const auto &entry : options.constInputs) {
+    const std::string &name = entry.first;
+    const ConstInput &given = entry.second;
+    auto input = llvm::find_if(graph.input(),
+                               [&](const auto &i) { return i.name() == name; });
+    if (input == graph.input().end() || values.count(name)) {
+      emitError(fileLoc) << "--const-input names '" << name
+                         << "', which is not a graph input";
+      ok = false;
+      continue;
+    }
+    const onnx::TypeProto::Tensor &declared = input->type().tensor_type();
+    if (declared.elem_type() != given.onnxType) {
+      emitError(fileLoc) << "--const-input '" << name << "' is "
+                         << typeName(given.onnxType) << ", the model declares "
+                         << typeName(declared.elem_type());
+      ok = false;
+      continue;
+    }
+    bool shapeFits = !declared.has_shape() ||
+                     declared.shape().dim_size() == int(given.shape.size());
+    for (int d = 0;
+         shapeFits && declared.has_shape() && d < declared.shape().dim_size();
+         ++d)
+      if (declared.shape().dim(d).has_dim_value() &&
+          declared.shape().dim(d).dim_value() != given.shape[d])
+        shapeFits = false;
+    std::optional<int64_t> count = checkedElementCount(given.shape);
+    if (!shapeFits || !count ||
+        given.bytes.size() != size_t(*count) * typeSize(given.onnxType)) {
+      emitError(fileLoc) << "--const-input '" << name
+                         << "' does not fit the shape the model declares";
+      ok = false;
+      continue;
+    }
+    auto tensor = std::make_shared<HostTensor>(
+        HostTensor::allocate(given.onnxType, given.shape));
+    if (!given.bytes.empty())
+      std::memcpy(tensor->mutableBytes(), given.bytes.data(),
+                  given.bytes.size());
+    TensorValue value;
+    value.type = RankedTensorType::get(
+        tensor->shape, toMlirType(tensor->dataType, module.getContext()));
+    value.dataType = tensor->dataType;
+    value.constant = tensor;
+    value.isInitializer = true;
+    ok &= archiveTensor(name, tensor, fileLoc);
+    define(name, std::move(value));
+  }
+  return success(ok);
+}
+
 std::optional<RankedTensorType>
 GraphImporter::graphInputType(const onnx::ValueInfoProto &input) {
   const std::string &name = input.name();
@@ -308,8 +364,10 @@ FailureOr<func::FuncOp> GraphImporter::createFunction() {
   bool ok = true;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     inputNames.insert(input.name());
+    // IR < 4 lists initializers among the inputs; --const-input values are
+    // initializers too.
     if (values.count(input.name()))
-      continue; // IR < 4 lists initializers among the inputs
+      continue;
     std::optional<RankedTensorType> type = graphInputType(input);
     if (!type) {
       ok = false;
@@ -505,7 +563,7 @@ LogicalResult GraphImporter::run() {
   module->setAttr(ResqDialect::getParamsAttrName(),
                   ParamArchiveAttr::get(context, options.archiveName));
   module->setAttr("tosa.target_env", parseAttribute(kTosaTargetEnv, context));
-  if (failed(importInitializers()))
+  if (failed(importInitializers()) || failed(importConstInputs()))
     return failure();
   FailureOr<func::FuncOp> func = createFunction();
   if (failed(func))

@@ -43,6 +43,8 @@ private:
   mlir::LogicalResult checkOpsets();
   mlir::LogicalResult checkNodesSupported();
   mlir::LogicalResult importInitializers();
+  /// Graph inputs fixed by --const-input, defined like initializers.
+  mlir::LogicalResult importConstInputs();
   mlir::FailureOr<mlir::func::FuncOp> createFunction();
   /// Node indices in an order where every input is defined before use.
   mlir::FailureOr<std::vector<int>> sortNodes();

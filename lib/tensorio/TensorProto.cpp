@@ -35,14 +35,14 @@ std::optional<DType> fromOnnx(int32_t type) {
   return std::nullopt;
 }
 
-int32_t toOnnx(DType dtype) {
+} // namespace
+
+int32_t tensorio::onnxDataType(DType dtype) {
   for (const TypePair &t : kTypes)
     if (t.dtype == dtype)
       return t.onnx;
   return 0;
 }
-
-} // namespace
 
 bool tensorio::readTensorProto(const std::string &path, Tensor &tensor,
                                std::string &error) {
@@ -76,7 +76,7 @@ bool tensorio::writeTensorProto(const std::string &path, const Tensor &tensor,
                                 std::string &error) {
   onnx::TensorProto proto;
   proto.set_name(tensor.name);
-  proto.set_data_type(toOnnx(tensor.dtype));
+  proto.set_data_type(onnxDataType(tensor.dtype));
   for (int64_t dim : tensor.shape)
     proto.add_dims(dim);
   proto.set_raw_data(tensor.bytes.data(), tensor.bytes.size());

@@ -1,47 +1,54 @@
 #!/usr/bin/env python3
-"""Runs ONNX's node conformance tests through resq-import and upstream MLIR.
+"""Runs ONNX's node conformance tests through resq-compile and resq-run.
 
 Every test of ONNX's test data (Debian's libonnx-testdata by default) whose
-model uses only ops that resq-import supports is imported with all weights
-inline, wrapped in an @entry function that builds the test's inputs as
-constants and prints every result, lowered with resq-opt --resq-lower-to-cpu
-(as import_numerics.py does), run with mlir-runner, and compared with the test's
-expected outputs using ONNX's backend-test tolerance (rtol 1e-3, atol 1e-7;
-exact for integers and bool).
+model uses only ops that resq-import supports is compiled with resq-compile
+and run with resq-run on the test's own input_*.pb files, the user-facing
+path of docs/compiling.md. The .pb files resq-run writes are compared with
+the test's output_*.pb using ONNX's backend-test tolerance (rtol 1e-3,
+atol 1e-7; exact for integers and bool).
 
 The report is a table per op (a test counts toward its "main op", the op
 named in the test's name) and every failing test with the stage that failed
-(import, lower, run, compare; data: the test data contradicts its model;
-harness: this script could not build or read the program) and why.
+(compile: resq-compile, which imports the model, refused it; run: resq-run
+failed; compare: outputs differ; data: the test data contradicts its model;
+harness: this script could not set up or read the test) and the first line
+of the tool's diagnostic.
+
+Each distinct model is compiled once: compiled folders are cached under the
+sha256 of the model file, the compile flags and the tools. --cache keeps
+them between runs (the 1.12 data has no two identical models, so within one
+run nothing is reused).
 
 By default a test runs as ONNX ships it. Two opt-in adaptations reach
-further: --bake-inputs makes a test's axes/shape/starts/k... inputs
-initializers when resq needs them at import time (it compiles static
-shapes), and --convert-opset 13 lifts tests older than resq's first opset
-with onnx.version_converter. Passes that needed either are listed.
+further: --bake-inputs passes a test's axes/shape/starts/k... inputs to
+resq-compile --const-input when resq needs them at compile time (it compiles
+static shapes; such inputs are then no longer passed to resq-run), and
+--convert-opset 13 lifts tests older than resq's first opset with
+onnx.version_converter (an adapted model.onnx is compiled instead). Passes
+that needed either are listed.
 
 Run from the repository root (2 cores: keep --jobs at most 2):
   python3 test/Integration/onnx_node_tests.py --jobs 2 --markdown report.md
-  python3 test/Integration/onnx_node_tests.py --bake-inputs --convert-opset 13
+  python3 test/Integration/onnx_node_tests.py --jobs 2 --bake-inputs --convert-opset 13
 
 Exit status 0 when every selected test passes, 1 otherwise.
 """
 import argparse
 import concurrent.futures
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from import_numerics import LOWERING  # noqa: E402
 
 OPS = [
     "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Reciprocal",
@@ -56,18 +63,14 @@ OPS = [
 NAME_ALIASES = {"tril": "Trilu", "triu": "Trilu"}
 
 RTOL, ATOL = 1e-3, 1e-7
+# -O1 compiles about 10% faster than the default -O2, and every output of
+# the 230 tests that pass with --bake-inputs --convert-opset 13 was
+# bit-identical at both levels (2026-11-28).
+OPT_LEVEL = "-O1"
+# Every ONNX constant stays in the IR, as the tests' weights are tiny.
 INLINE_ALL = str(2**62)
-
-# numpy dtype name -> MLIR element type.
-MLIR_TYPES = {
-    "float32": "f32", "float16": "f16", "float64": "f64", "bfloat16": "bf16",
-    "int64": "i64", "int32": "i32", "int16": "i16", "int8": "i8",
-    "uint64": "i64", "uint32": "i32", "uint16": "i16", "uint8": "i8",
-    "bool": "i1",
-}
-# Result element types printed as they are, and the printer of each.
-PRINTERS = {"f32": "F32", "f64": "F64", "i32": "I32", "i64": "I64"}
-
+# Characters resq-run replaces by '_' in output file names.
+UNSAFE_IN_FILE_NAMES = re.compile(r"[/\\:]")
 
 # Expected outputs in Debian's ONNX 1.12 test data that newer ONNX corrected.
 # A mismatch on these is reported at stage "data", with the evidence.
@@ -101,8 +104,9 @@ def run(stage, cmd, timeout):
         raise Failure(stage, f"timed out after {timeout} s")
     if result.returncode != 0:
         reason = first_line(result.stderr or result.stdout)
-        # Diagnostics name the file by its full path: keep the file name.
-        reason = re.sub(r"(?:/[^\s:/]+)+/([^\s:/]+\.(?:onnx|mlir))", r"\1", reason)
+        # Diagnostics name files by their full (temporary) path: keep the name.
+        reason = re.sub(r"(?:/[^\s:'/]+)+/([^\s:'/]+\.(?:onnx|mlir|pb|so|safetensors))",
+                        r"\1", reason)
         raise Failure(stage, f"exit {result.returncode}: {reason}")
     return result.stdout
 
@@ -148,16 +152,22 @@ class BF16(np.ndarray):
     """bfloat16 values held as float32 (numpy has no bfloat16)."""
 
 
-def load_tensor(path, declared=None):
-    """The tensor in PATH; DECLARED: the ONNX element type the model gives it."""
+def read_proto(path):
     proto = onnx.TensorProto()
     with open(path, "rb") as f:
         proto.ParseFromString(f.read())
+    return proto
+
+
+def bf16_as_uint16(proto, declared):
+    """ONNX 1.12's test data stores bfloat16 tensors as UINT16 bits."""
+    return declared == onnx.TensorProto.BFLOAT16 and proto.data_type == onnx.TensorProto.UINT16
+
+
+def to_array(proto, declared=None):
+    """The values of PROTO; DECLARED: the ONNX element type the model gives it."""
     array = numpy_helper.to_array(proto)
-    bf16 = proto.data_type == onnx.TensorProto.BFLOAT16 or (
-        # ONNX 1.12's test data stores bfloat16 tensors as UINT16 bits.
-        declared == onnx.TensorProto.BFLOAT16 and proto.data_type == onnx.TensorProto.UINT16)
-    if bf16:
+    if proto.data_type == onnx.TensorProto.BFLOAT16 or bf16_as_uint16(proto, declared):
         # onnx hands back the raw bits as uint16 (or ml_dtypes.bfloat16).
         bits = np.asarray(array).view(np.uint16).astype(np.uint32) << 16
         array = bits.view(np.float32).reshape(array.shape).view(BF16)
@@ -172,168 +182,22 @@ def value_kind(value_info):
     return value_info.type.WhichOneof("value")
 
 
-def mlir_element(array):
-    name = dtype_name(array)
-    if name not in MLIR_TYPES:
-        raise Failure("harness", f"no MLIR type for numpy dtype {name}")
-    return MLIR_TYPES[name]
+def output_file(folder, name):
+    """The file resq-run writes for the output NAME (--output-format pb)."""
+    return os.path.join(folder, UNSAFE_IN_FILE_NAMES.sub("_", name) + ".pb")
 
 
-def tensor_type(shape, element):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + element + ">"
-
-
-def nested(values, shape, fmt):
-    if not shape:
-        return fmt(values[0])
-    if len(shape) == 1:
-        return "[" + ", ".join(fmt(v) for v in values) + "]"
-    step = len(values) // shape[0] if shape[0] else 0
-    return "[" + ", ".join(nested(values[i * step:(i + 1) * step], shape[1:], fmt)
-                           for i in range(shape[0])) + "]"
-
-
-def dense_literal(array, element):
-    """arith.constant value of ARRAY as ELEMENT (exact, nan/inf included)."""
-    shape = list(array.shape)
-    if array.size == 0:
-        return "dense<>"
-    if element == "i1":
-        values = [bool(v) for v in array.reshape(-1)]
-        return "dense<" + nested(values, shape, lambda v: "true" if v else "false") + ">"
-    if element == "bf16":
-        bits = (np.asarray(array, np.float32).view(np.uint32) >> 16).astype("<u2")
-        return 'dense<"0x' + np.ascontiguousarray(bits).tobytes().hex().upper() + '">'
-    if element in ("f32", "f16", "f64"):
-        # The hex form is the raw little-endian buffer: exact for every value.
-        return 'dense<"0x' + np.ascontiguousarray(array).tobytes().hex().upper() + '">'
-    values = [int(v) for v in array.reshape(-1)]
-    bits = int(element[1:])
-    # Signless integers: write unsigned values (uint8 255) in two's complement.
-    values = [v - (1 << bits) if v >= 1 << (bits - 1) else v for v in values]
-    return "dense<" + nested(values, shape, str) + ">"
-
-
-# ------------------------------------------------------- the imported @main
-
-SIGNATURE = re.compile(r"^\s*func\.func @main\((.*)\)\s*->\s*(.*?)\s*\{\s*$", re.M)
-TYPED = re.compile(r"(tensor<[^>]*>)(\s*\{[^}]*\})?")
-
-
-def parse_tensor_type(text):
-    body = text[len("tensor<"):-1]
-    parts = body.split("x")
-    return [int(d) if d != "?" else -1 for d in parts[:-1]], parts[-1]
-
-
-def main_signature(mlir):
-    match = SIGNATURE.search(mlir)
-    if not match:
-        raise Failure("harness", "no 'func.func @main' signature found in the import")
-    args_text, results_text = match.groups()
-    args = [(t, "resq.unsigned" in (a or "")) for t, a in TYPED.findall(args_text)]
-    results = [(t, "resq.unsigned" in (a or "")) for t, a in TYPED.findall(results_text)]
-    return args, results
-
-
-def printable(index, value, rtype, unsigned):
-    """IR converting result VALUE (RTYPE) to a printable tensor; (lines, name, type, printer)."""
-    shape, element = parse_tensor_type(rtype)
-    if element in PRINTERS:
-        return [], value, rtype, PRINTERS[element]
-    if element in ("f16", "bf16"):
-        target, op = "f32", f"arith.extf %a : {element} to f32"
-    elif element == "i1":
-        target, op = "i32", "arith.extui %a : i1 to i32"
-    elif element in ("i8", "i16"):
-        ext = "arith.extui" if unsigned else "arith.extsi"
-        target, op = "i32", f"{ext} %a : {element} to i32"
-    else:
-        raise Failure("harness", f"no printer for result type {rtype}")
-    out_type = tensor_type(shape, target)
-    dims = ", ".join(f"d{i}" for i in range(len(shape)))
-    identity = f"affine_map<({dims}) -> ({dims})>"
-    iterators = ", ".join('"parallel"' for _ in shape)
-    lines = [
-        f"%e{index} = tensor.empty() : {out_type}",
-        f"%p{index} = linalg.generic {{indexing_maps = [{identity}, {identity}], "
-        f"iterator_types = [{iterators}]}} ins({value} : {rtype}) outs(%e{index} : {out_type}) {{",
-        f"^bb0(%a: {element}, %b: {target}):",
-        f"  %x = {op}",
-        f"  linalg.yield %x : {target}",
-        f"}} -> {out_type}",
-    ]
-    return lines, f"%p{index}", out_type, PRINTERS[target]
-
-
-def build_entry(args, results, inputs):
-    lines = []
-    operands = []
-    for i, ((atype, _), array) in enumerate(zip(args, inputs)):
-        shape, element = parse_tensor_type(atype)
-        lines.append(f"%in{i} = arith.constant {dense_literal(array, element)} : {atype}")
-        operands.append(f"%in{i}")
-    arg_types = ", ".join(t for t, _ in args)
-    result_types = ", ".join(t for t, _ in results)
-    if len(results) == 1:
-        lines.append(f"%r = call @main({', '.join(operands)}) : ({arg_types}) -> {result_types}")
-        values = ["%r"]
-    else:
-        lines.append(f"%r:{len(results)} = call @main({', '.join(operands)}) : "
-                     f"({arg_types}) -> ({result_types})")
-        values = [f"%r#{i}" for i in range(len(results))]
-    printers = set()
-    for i, ((rtype, unsigned), value) in enumerate(zip(results, values)):
-        convert, name, ptype, printer = printable(i, value, rtype, unsigned)
-        lines += convert
-        element = parse_tensor_type(ptype)[1]
-        unranked = f"tensor<*x{element}>"
-        lines.append(f"%u{i} = tensor.cast {name} : {ptype} to {unranked}")
-        lines.append(f"call @printMemref{printer}(%u{i}) : ({unranked}) -> ()")
-        printers.add((printer, unranked))
-    decls = [f"  func.func private @printMemref{p}({t})" for p, t in sorted(printers)]
-    body = "\n".join("    " + line for line in lines)
-    return "\n".join(decls) + f"\n  func.func @entry() {{\n{body}\n    return\n  }}\n}}\n"
-
-
-# ------------------------------------------------------------ the printout
-
-HEADER = re.compile(r"rank = (\d+) offset = \d+ sizes = \[([^\]]*)\] strides = \[[^\]]*\] data =")
-NUMBER = re.compile(r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)", re.I)
-
-
-def parse_printout(text):
-    """[(sizes, value tokens)] for every memref printed by printMemref*."""
-    chunks = text.split("Unranked Memref")[1:]
-    printed = []
-    for chunk in chunks:
-        match = HEADER.search(chunk)
-        if not match:
-            raise Failure("harness", "unparsable printMemref header: " + chunk[:120].strip())
-        sizes = [int(s) for s in match.group(2).replace(",", " ").split()]
-        data = chunk[match.end():]
-        printed.append((sizes, NUMBER.findall(data)))
-    return printed
-
-
-def compare(index, expected, sizes, tokens):
-    """None if the printed result (TOKENS) equals EXPECTED, else the reason."""
-    if list(expected.shape) != sizes:
-        return f"output {index}: shape {sizes}, expected {list(expected.shape)}"
-    if expected.size == 0:
-        return None  # printMemref prints stray values for empty memrefs
-    if len(tokens) != expected.size:
-        return f"output {index}: printed {len(tokens)} values for {expected.size} elements"
+def compare(index, expected, got):
+    """None if the output GOT equals EXPECTED, else the reason."""
+    if dtype_name(got) != dtype_name(expected):
+        return f"output {index}: element type {dtype_name(got)}, expected {dtype_name(expected)}"
+    if got.shape != expected.shape:
+        return f"output {index}: shape {list(got.shape)}, expected {list(expected.shape)}"
     if expected.dtype.kind == "f":
-        got = np.array([float(t) for t in tokens], dtype=np.float64).reshape(expected.shape)
-        ref = np.asarray(expected).astype(np.float64)
+        got, ref = np.asarray(got, np.float64), np.asarray(expected, np.float64)
         close = np.isclose(got, ref, rtol=RTOL, atol=ATOL, equal_nan=True)
     else:
-        try:  # integers and bool are printed exactly
-            got = np.array([int(t) for t in tokens], dtype=np.int64).reshape(expected.shape)
-        except ValueError:
-            return f"output {index}: non-integer values printed for {expected.dtype.name}"
-        ref = expected.astype(np.int64)
+        got, ref = got.astype(np.int64), expected.astype(np.int64)
         close = got == ref
     if close.all():
         return None
@@ -343,146 +207,209 @@ def compare(index, expected, sizes, tokens):
             f"at {list(where)} got {got[where]:g}, expected {ref[where]:g}")
 
 
+# ----------------------------------------------------------- compile cache
+
+def file_digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class CompileCache:
+    """resq-compile's output folders, one per distinct model and flags."""
+
+    def __init__(self, root, tools, timeout):
+        self.root, self.timeout = root, timeout
+        self.compiler = os.path.join(tools, "resq-compile")
+        # A rebuilt compiler or runtime must not reuse folders of the old one.
+        runtime = os.path.join(tools, "..", "lib", "libresq_runtime.so")
+        self.tools_digest = "".join(file_digest(p) for p in (self.compiler, runtime)
+                                    if os.path.isfile(p))
+        self.lock = threading.Lock()
+        self.key_locks, self.failures = {}, {}
+        self.compiled = self.reused = 0
+        os.makedirs(root, exist_ok=True)
+
+    def key(self, model_path, flags):
+        digest = hashlib.sha256(file_digest(model_path).encode())
+        digest.update("\0".join(flags + [self.tools_digest]).encode())
+        return digest.hexdigest()
+
+    def get(self, model_path, flags):
+        """The compiled folder of MODEL_PATH, compiling it if no run did yet."""
+        key = self.key(model_path, flags)
+        with self.lock:
+            key_lock = self.key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            folder = os.path.join(self.root, key)
+            if key in self.failures:
+                failure = self.failures[key]
+                raise Failure(failure.stage, failure.reason)
+            if os.path.isfile(os.path.join(folder, "model.so")):
+                with self.lock:
+                    self.reused += 1
+                return folder
+            # Compile beside the cache entry and rename: another run sharing
+            # the cache never sees a half-written folder.
+            staging = tempfile.mkdtemp(prefix=key[:16] + "-", dir=self.root)
+            try:
+                run("compile", [self.compiler, model_path, "-o", staging, OPT_LEVEL,
+                                "--inline-weights-below", INLINE_ALL] + flags, self.timeout)
+            except Failure as failure:
+                shutil.rmtree(staging, ignore_errors=True)
+                self.failures[key] = failure
+                raise
+            try:
+                os.rename(staging, folder)
+            except OSError:  # another run stored it first
+                shutil.rmtree(staging, ignore_errors=True)
+            with self.lock:
+                self.compiled += 1
+            return folder
+
+
 # ----------------------------------------------------------------- one test
 
-def run_test(test, args):
+def shape_flags(inputs):
+    """--input-shape for symbolic dims and for dims the test data contradicts."""
+    flags = []
+    for vi, array, _ in inputs:
+        tt = vi.type.tensor_type
+        declared = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim]
+        if tt.HasField("shape") and len(declared) != array.ndim:
+            continue  # test data of another rank: reported after the compile
+        if array.ndim > 0 and (not tt.HasField("shape") or declared != list(array.shape)):
+            flags.append(f"--input-shape={vi.name}=" + "x".join(str(d) for d in array.shape))
+    return flags
+
+
+def convert_opset(model, opset, failure):
+    """MODEL lifted to OPSET by ONNX's own version converter (e.g. Unsqueeze
+    axes attribute -> input); (model, note)."""
+    from onnx import version_converter
+    old = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    try:
+        model = version_converter.convert_version(model, opset)
+    except Exception as error:
+        raise Failure("compile", f"{failure.reason} (version converter: "
+                      f"{str(error).splitlines()[0][:120]})")
+    return model, f"opset {old}->{opset}"
+
+
+def bake_inputs(inputs, failure, work):
+    """ONNX's tests feed axes, shapes, starts, k... as graph inputs; resq
+    needs them at compile time. Fixes the test's small integer inputs and its
+    scalars with resq-compile --const-input (the compiled model no longer
+    takes them); (inputs left, flags, note)."""
+    baked = [(vi, a, path) for vi, a, path in inputs if a.ndim == 0 or (
+        a.dtype.kind in "iu" and a.ndim == 1 and a.size <= 64)]
+    if not baked:
+        raise failure
+    flags = []
+    for vi, _, path in baked:
+        proto = read_proto(path)
+        if bf16_as_uint16(proto, vi.type.tensor_type.elem_type):
+            proto.data_type = onnx.TensorProto.BFLOAT16
+            path = os.path.join(work, f"const_{len(flags)}.pb")
+            with open(path, "wb") as f:
+                f.write(proto.SerializeToString())
+        flags.append(f"--const-input={vi.name}={path}")
+    names = {vi.name for vi, _, _ in baked}
+    inputs = [entry for entry in inputs if entry[0].name not in names]
+    return inputs, flags, "baked: " + ", ".join(sorted(names))
+
+
+def compile_test(model, model_path, inputs, result, args, cache, work):
+    """The compiled folder, after the adaptations the options allow; (folder,
+    model, inputs) as compiled."""
+    const_flags = []
+    while True:
+        try:
+            return (cache.get(model_path, shape_flags(inputs) + const_flags),
+                    model, inputs)
+        except Failure as failure:
+            # Each adaptation is tried once, then the compile again; the
+            # notes say which a result needed.
+            if (args.convert_opset and "imports default-domain opset" in failure.reason
+                    and not result["converted"]):
+                model, result["converted"] = convert_opset(model, args.convert_opset, failure)
+                result["notes"].append(result["converted"])
+                model_path = os.path.join(work, f"adapted{len(result['notes'])}.onnx")
+                onnx.save(model, model_path)
+            elif (args.bake_inputs and "known at import time" in failure.reason
+                  and not result["baked"]):
+                inputs, const_flags, result["baked"] = bake_inputs(inputs, failure, work)
+                result["notes"].append(result["baked"])
+            else:
+                raise
+
+
+def run_test(test, args, cache):
     folder = os.path.join(args.data, test)
     result = {"test": test, "op": main_op(test), "stage": None, "reason": None,
               "baked": None, "converted": None, "notes": []}
-    work = tempfile.mkdtemp(prefix=f"onnxnode-{test}-", dir=args.scratch)
+    work = tempfile.mkdtemp(prefix=f"{test}-", dir=args.work)
     start = time.time()
     try:
-        model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
+        model_path = os.path.join(folder, "model.onnx")
+        model = onnx.load(model_path, load_external_data=False)
         initializers = {init.name for init in model.graph.initializer}
         graph_inputs = [vi for vi in model.graph.input if vi.name not in initializers]
         data_set = os.path.join(folder, "test_data_set_0")
         n_inputs = len([f for f in os.listdir(data_set) if re.match(r"input_\d+\.pb$", f)])
         n_outputs = len([f for f in os.listdir(data_set) if re.match(r"output_\d+\.pb$", f)])
+        if n_inputs > len(graph_inputs):
+            raise Failure("data", f"{n_inputs} input files for {len(graph_inputs)} graph inputs")
 
-        # Test inputs (tensors only: sequences and optionals cannot be constants).
-        tensors, non_tensor = [], None  # tensors: (graph input, array)
+        # Tensor inputs as (graph input, values, file); sequences and
+        # optionals have no .pb form resq-run reads.
+        inputs, non_tensor = [], None
         for i in range(n_inputs):
-            kind = value_kind(graph_inputs[i]) if i < len(graph_inputs) else "tensor_type"
+            kind = value_kind(graph_inputs[i])
             if kind != "tensor_type":
                 non_tensor = f"input {i} is a {kind}"
                 continue
+            path = os.path.join(data_set, f"input_{i}.pb")
             declared = graph_inputs[i].type.tensor_type.elem_type
-            tensors.append((graph_inputs[i],
-                            load_tensor(os.path.join(data_set, f"input_{i}.pb"), declared)))
+            proto = read_proto(path)
+            if bf16_as_uint16(proto, declared):
+                # resq-run reads the element type from the file: relabel the
+                # same bits as what the model declares (newer ONNX does).
+                proto.data_type = onnx.TensorProto.BFLOAT16
+                path = os.path.join(work, f"input_{i}.pb")
+                with open(path, "wb") as f:
+                    f.write(proto.SerializeToString())
+            inputs.append((graph_inputs[i], to_array(proto, declared), path))
 
-        def import_model(path, tensors):
-            shapes = []
-            for vi, array in tensors:
-                # Bind symbolic dims, and dims the test data contradicts.
-                declared = [d.dim_value if d.HasField("dim_value") else None
-                            for d in vi.type.tensor_type.shape.dim]
-                has_shape = vi.type.tensor_type.HasField("shape")
-                if has_shape and len(declared) != array.ndim:
-                    continue  # test data of another rank: reported after the import
-                if array.ndim > 0 and (not has_shape or declared != list(array.shape)):
-                    shapes.append(f"--input-shape={vi.name}="
-                                  + "x".join(str(d) for d in array.shape))
-            run("import", [os.path.join(args.tools, "resq-import"), path, "-o", imported,
-                           "--params", os.path.join(work, "model.safetensors"),
-                           "--inline-weights-below", INLINE_ALL] + shapes, args.timeout)
-
-        imported = os.path.join(work, "model.mlir")
-        path = os.path.join(folder, "model.onnx")
-        while True:
-            try:
-                import_model(path, tensors)
-                break
-            except Failure as failure:
-                # Optional adaptations of the test, each tried once, then
-                # the import again; the notes say which a result needed.
-                if (args.convert_opset and "imports default-domain opset" in failure.reason
-                        and not result["converted"]):
-                    # ONNX's own version converter (e.g. Unsqueeze axes
-                    # attribute -> input) lifts tests older than resq's opsets.
-                    from onnx import version_converter
-                    old = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
-                    try:
-                        model = version_converter.convert_version(model, args.convert_opset)
-                    except Exception as error:
-                        raise Failure("import", f"{failure.reason} (version converter: "
-                                      f"{str(error).splitlines()[0][:120]})")
-                    result["converted"] = f"opset {old}->{args.convert_opset}"
-                    result["notes"].append(result["converted"])
-                elif args.bake_inputs and "known at import time" in failure.reason and not result["baked"]:
-                    # ONNX's tests feed axes, shapes, starts, k... as graph
-                    # inputs; resq needs them at import time. Make the test's
-                    # small integer inputs and its scalars initializers.
-                    baked = [(vi, a) for vi, a in tensors if a.ndim == 0 or (
-                        a.dtype.kind in "iu" and a.ndim == 1 and a.size <= 64)]
-                    if not baked:
-                        raise
-                    names = {vi.name for vi, _ in baked}
-                    for vi, array in baked:
-                        model.graph.initializer.append(numpy_helper.from_array(array, vi.name))
-                    if model.ir_version >= 4:
-                        kept = [vi for vi in model.graph.input if vi.name not in names]
-                        del model.graph.input[:]
-                        model.graph.input.extend(kept)
-                    tensors = [(vi, a) for vi, a in tensors if vi.name not in names]
-                    result["baked"] = sorted(names)
-                    result["notes"].append("baked: " + ", ".join(sorted(names)))
-                else:
-                    raise
-                path = os.path.join(work, f"adapted{len(result['notes'])}.onnx")
-                onnx.save(model, path)
-        inputs = [array for _, array in tensors]
-        for vi, array in tensors:
+        compiled, model, inputs = compile_test(model, model_path, inputs, result, args,
+                                               cache, work)
+        for vi, array, _ in inputs:
             tt = vi.type.tensor_type
             if tt.HasField("shape") and len(tt.shape.dim) != array.ndim:
                 raise Failure("data", f"input '{vi.name}' has shape {list(array.shape)} in the "
                               f"test data; the model declares rank {len(tt.shape.dim)}")
         if non_tensor:
-            raise Failure("harness", non_tensor + " (imported anyway)")
-        for i, vi in enumerate(model.graph.output[:n_outputs]):
+            raise Failure("harness", non_tensor + " (compiled anyway)")
+        outputs = list(model.graph.output[:n_outputs])
+        for i, vi in enumerate(outputs):
             if value_kind(vi) != "tensor_type":
-                raise Failure("harness", f"output {i} is a {value_kind(vi)} (imported anyway)")
-        expected = [load_tensor(os.path.join(data_set, f"output_{i}.pb"),
-                                model.graph.output[i].type.tensor_type.elem_type)
-                    for i in range(n_outputs)]
+                raise Failure("harness", f"output {i} is a {value_kind(vi)} (compiled anyway)")
+        expected = [to_array(read_proto(os.path.join(data_set, f"output_{i}.pb")),
+                             vi.type.tensor_type.elem_type) for i, vi in enumerate(outputs)]
 
-        text = open(imported).read()
-        sig_args, sig_results = main_signature(text)
-        if len(sig_args) != len(inputs):
-            raise Failure("import", f"@main takes {len(sig_args)} arguments, the test gives "
-                          f"{len(inputs)} inputs")
-        if len(sig_results) != len(expected):
-            raise Failure("import", f"@main returns {len(sig_results)} results, the test "
-                          f"expects {len(expected)} outputs")
-        for kind, sigs, arrays in (("argument", sig_args, inputs), ("result", sig_results, expected)):
-            for i, ((ttype, unsigned), array) in enumerate(zip(sigs, arrays)):
-                shape, element = parse_tensor_type(ttype)
-                want = tensor_type(array.shape, mlir_element(array))
-                if ttype != want:
-                    raise Failure("import", f"{kind} {i} is {ttype}, the test's "
-                                  f"{dtype_name(array)} tensor is {want}")
-                if (array.dtype.kind == "u") != unsigned:
-                    raise Failure("import", f"{kind} {i} ({dtype_name(array)}) is "
-                                  f"{'' if unsigned else 'not '}marked resq.unsigned")
-
-        text = text[: text.rstrip().rindex("}")] + build_entry(sig_args, sig_results, inputs)
-        program = os.path.join(work, "program.mlir")
-        open(program, "w").write(text)
-        lowered = os.path.join(work, "lowered.mlir")
-        run("lower", [os.path.join(args.tools, "resq-opt"), program,
-                      LOWERING, "-o", lowered],
-            args.timeout)
-        text = open(lowered).read()
-        text = re.sub(r"^module attributes \{.*?\} \{", "module {", text, count=1, flags=re.M)
-        open(lowered, "w").write(text)
-        lib = os.path.join(args.llvm, "lib")
-        output = run("run", [os.path.join(args.llvm, "bin", "mlir-runner"), lowered, "-e", "entry",
-                             "-entry-point-result=void",
-                             f"-shared-libs={lib}/libmlir_runner_utils.so,"
-                             f"{lib}/libmlir_c_runner_utils.so"], args.timeout)
-        printed = parse_printout(output)
-        if len(printed) != len(expected):
-            raise Failure("harness", f"printed {len(printed)} results, expected {len(expected)}")
-        reasons = [compare(i, e, s, v) for i, (e, (s, v)) in enumerate(zip(expected, printed))]
+        written = os.path.join(work, "outputs")
+        run("run", [os.path.join(args.tools, "resq-run"), compiled]
+            + [path for _, _, path in inputs]
+            + ["--output-dir", written, "--output-format", "pb"], args.timeout)
+        reasons = []
+        for i, (vi, want) in enumerate(zip(outputs, expected)):
+            path = output_file(written, vi.name)
+            if not os.path.isfile(path):
+                raise Failure("run", f"no file {os.path.basename(path)} for output {i} '{vi.name}'")
+            got = to_array(read_proto(path), vi.type.tensor_type.elem_type)
+            reasons.append(compare(i, want, got))
         reasons = [r for r in reasons if r]
         if reasons and test in KNOWN_DATA_ISSUES:
             raise Failure("data", KNOWN_DATA_ISSUES[test])
@@ -503,7 +430,7 @@ def run_test(test, args):
 
 # ------------------------------------------------------------------- report
 
-def markdown(results, data, bake):
+def markdown(results, data, adapted_run, seconds, jobs):
     table = {}
     for r in results:
         row = table.setdefault(r["op"], [0, 0, 0])
@@ -514,29 +441,32 @@ def markdown(results, data, bake):
     passed = sum(1 for r in results if r["stage"] is None)
     adapted = sum(row[2] for row in table.values())
     lines = [
-        "# ONNX node tests through resq-import + upstream MLIR",
+        "# ONNX node tests through resq-compile and resq-run",
         "",
-        f"Test data: `{data}`. Tolerance: rtol {RTOL:g}, atol {ATOL:g} for floats; "
-        "exact for integers and bool. A test counts toward the op named in its "
-        "name (names in parentheses are ops outside the supported list: expanded "
-        "function forms that use only supported ops).",
+        f"Test data: `{data}`. Compiled with `resq-compile {OPT_LEVEL}`, run with "
+        f"`resq-run` on the tests' `input_*.pb`. Tolerance: rtol {RTOL:g}, atol {ATOL:g} "
+        "for floats; exact for integers and bool. A test counts toward the op named "
+        "in its name (names in parentheses are ops outside the supported list: "
+        "expanded function forms that use only supported ops).",
         "",
     ]
-    if bake:
-        lines += ["Adaptations (`--bake-inputs`, `--convert-opset`): where the import "
-                  "needed a graph input at import time, the test's small integer inputs "
-                  "were made initializers; models older than resq's opsets were lifted "
+    if adapted_run:
+        lines += ["Adaptations (`--bake-inputs`, `--convert-opset`): where the compile "
+                  "needed a graph input at compile time, the test's small integer inputs "
+                  "were given to `resq-compile --const-input`; models older than resq's opsets were lifted "
                   "with ONNX's version converter. 'adapted' counts the passes that "
                   "needed either; they are listed below the failures.", ""]
-    lines += [f"**Total: {passed} / {len(results)} passed.**", ""]
-    extra = " adapted |" if bake else ""
+    lines += [f"**Total: {passed} / {len(results)} passed ({100 * passed / len(results):.1f}%)"
+              f"; {len(results) - passed} failed. Wall time {seconds:.0f} s "
+              f"({jobs} at a time).**", ""]
+    extra = " adapted |" if adapted_run else ""
     lines += [f"| op | passed | failed | total |{extra}",
-              "|---|---:|---:|---:|" + ("---:|" if bake else "")]
+              "|---|---:|---:|---:|" + ("---:|" if adapted_run else "")]
     for op in order:
         p, f, b = table[op]
-        lines.append(f"| {op} | {p} | {f} | {p + f} |" + (f" {b} |" if bake else ""))
+        lines.append(f"| {op} | {p} | {f} | {p + f} |" + (f" {b} |" if adapted_run else ""))
     lines.append(f"| **all** | {passed} | {len(results) - passed} | {len(results)} |"
-                 + (f" {adapted} |" if bake else ""))
+                 + (f" {adapted} |" if adapted_run else ""))
     failures = [r for r in results if r["stage"] is not None]
     lines += ["", f"## Failures ({len(failures)})", "", "| test | stage | reason |", "|---|---|---|"]
     for r in failures:
@@ -558,22 +488,26 @@ def main():
     parser.add_argument("--data", default="/usr/share/libonnx-testdata/data/node",
                         help="folder of ONNX node tests (test_*/model.onnx, test_data_set_0)")
     parser.add_argument("--tools", default=os.path.join(here, "..", "..", "build", "bin"),
-                        help="folder of resq-import and resq-opt")
-    parser.add_argument("--llvm", default="/usr/lib/llvm-22", help="LLVM 22 root")
+                        help="folder of resq-compile and resq-run")
     parser.add_argument("--filter", help="run only tests whose name matches this regex")
-    parser.add_argument("--jobs", type=int, default=1, help="tests run at once (default 1; each runs one process at a time)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="tests run at once (default 1; each runs one process at a time)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds per subprocess")
     parser.add_argument("--markdown", help="write the report as Markdown to this file")
     parser.add_argument("--bake-inputs", action="store_true",
-                        help="when the import needs a graph input at import time (axes, "
-                        "shapes, starts, k...), make the test's small integer 1-D inputs "
-                        "and its scalars initializers and import again (noted 'baked')")
+                        help="when the compile needs a graph input at compile time (axes, "
+                        "shapes, starts, k...), give the test's small integer 1-D inputs "
+                        "and its scalars to resq-compile --const-input and compile "
+                        "again (noted 'baked')")
     parser.add_argument("--convert-opset", type=int, metavar="N",
                         help="when resq rejects the model's opset, convert the model to "
-                        "opset N with onnx.version_converter and import again")
+                        "opset N with onnx.version_converter and compile again")
+    parser.add_argument("--cache", help="folder of compiled models, reused by later runs "
+                        "(default: a temporary folder in the work folder, removed at the end)")
     parser.add_argument("--keep", action="store_true",
-                        help="keep each test's work folder (printed for failures)")
-    parser.add_argument("--scratch", default=None, help="where work folders go (default: TMPDIR)")
+                        help="keep the work folder (printed for failures)")
+    parser.add_argument("--scratch", default=None,
+                        help="where the work folder goes (default: TMPDIR)")
     parser.add_argument("--list", action="store_true", help="list the selected tests and exit")
     args = parser.parse_args()
     args.tools = os.path.abspath(args.tools)
@@ -587,20 +521,33 @@ def main():
         sys.exit("no test selected")
     print(f"{len(tests)} tests, {args.jobs} at a time", flush=True)
 
+    start = time.time()
+    scratch = tempfile.mkdtemp(prefix="onnx-node-tests-", dir=args.scratch)
+    args.work = os.path.join(scratch, "tests")
+    os.makedirs(args.work)
+    cache = CompileCache(os.path.abspath(args.cache or os.path.join(scratch, "cache")),
+                         args.tools, args.timeout)
     results = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(run_test, test, args): test for test in tests}
-        for future in concurrent.futures.as_completed(futures):
-            r = future.result()
-            results.append(r)
-            status = "PASS" if r["stage"] is None else f"FAIL [{r['stage']}] {r['reason']}"
-            if r["notes"]:
-                status += f" ({'; '.join(r['notes'])})"
-            extra = f" ({r['work']})" if args.keep and r["stage"] else ""
-            print(f"{len(results):4}/{len(tests)} {r['test']}: {status}{extra}", flush=True)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = [pool.submit(run_test, test, args, cache) for test in tests]
+            for future in concurrent.futures.as_completed(futures):
+                r = future.result()
+                results.append(r)
+                status = "PASS" if r["stage"] is None else f"FAIL [{r['stage']}] {r['reason']}"
+                if r["notes"]:
+                    status += f" ({'; '.join(r['notes'])})"
+                extra = f" ({r['work']})" if args.keep and r["stage"] else ""
+                print(f"{len(results):4}/{len(tests)} {r['test']}: {status}{extra}", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    seconds = time.time() - start
     results.sort(key=lambda r: r["test"])
 
-    report = markdown(results, args.data, args.bake_inputs or args.convert_opset)
+    report = markdown(results, args.data, args.bake_inputs or args.convert_opset,
+                      seconds, max(1, args.jobs))
+    print("\n" + report)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(report)
@@ -609,8 +556,10 @@ def main():
     for r in results:
         if r["stage"]:
             by_stage[r["stage"]] = by_stage.get(r["stage"], 0) + 1
-    print(f"\n{passed}/{len(results)} passed; failures by stage: "
+    print(f"{passed}/{len(results)} passed; failures by stage: "
           + (", ".join(f"{s} {n}" for s, n in sorted(by_stage.items())) or "none"))
+    print(f"wall time {seconds:.0f} s with {max(1, args.jobs)} jobs; "
+          f"{cache.compiled} models compiled, {cache.reused} reused from the cache")
     if args.markdown:
         print(f"report: {args.markdown}")
     return 0 if passed == len(results) else 1

@@ -35,6 +35,12 @@ static cl::opt<EmitKind> emit(
         clEnumValN(EmitKind::Obj, "obj", "model.o: an object file"),
         clEnumValN(EmitKind::Lib, "lib", "model.so beside libresq_runtime.so")),
     cl::cat(category));
+static cl::list<std::string> constInputs(
+    "const-input",
+    cl::desc("Fix an ONNX graph input's value at compile time (repeatable): "
+             "shapes computed from it become static and the compiled model "
+             "no longer takes it"),
+    cl::value_desc("name=file.npy|.pb"), cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Static shape of an ONNX graph input (repeatable), e.g. "
@@ -95,6 +101,13 @@ int main(int argc, char **argv) {
       return 1;
     }
     options.import.inputShapes[name] = shape;
+  }
+  for (const std::string &text : constInputs) {
+    std::string error;
+    if (!resq::driver::parseConstInput(text, options.import, error)) {
+      errs() << "resq-compile: " << error << "\n";
+      return 1;
+    }
   }
 
   mlir::DialectRegistry registry;

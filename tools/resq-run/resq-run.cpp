@@ -76,6 +76,12 @@ static cl::opt<int> threads("resq-threads",
                             cl::desc("--threads N: threads of the runtime's "
                                      "kernels (default 1; 0: all cores)"),
                             cl::init(1), cl::cat(category));
+static cl::list<std::string> constInputs(
+    "const-input",
+    cl::desc("Fix an ONNX graph input's value at compile time (repeatable): "
+             "shapes computed from it become static and the compiled model "
+             "no longer takes it"),
+    cl::value_desc("name=file.npy|.pb"), cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Static shape of an ONNX input when JIT-compiling a model file"),
@@ -161,6 +167,7 @@ static int runGenerate(run::LoadedModel &model) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   outs() << "\n";
+  outs().flush();
   errs() << format("resq-run: %lld tokens in %.3f s (%.1f tok/s)\n",
                    (long long)generateCount.getValue(), seconds,
                    double(generateCount) / seconds);
@@ -305,6 +312,9 @@ int main(int argc, char **argv) {
         return fail(error);
       import.inputShapes[name] = shape;
     }
+    for (const std::string &text : constInputs)
+      if (!driver::parseConstInput(text, import, error))
+        return fail(error);
     model = run::LoadedModel::openJit(modelPath, import, error);
   }
   if (!model)

@@ -4,6 +4,8 @@
 #ifndef RESQ_CLI_COMMANDLINE_H
 #define RESQ_CLI_COMMANDLINE_H
 
+#include "resq/onnx/Import.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -17,6 +19,11 @@ namespace resq::driver {
 /// false and sets `error`.
 bool parseInputShape(llvm::StringRef text, std::string &name,
                      std::vector<int64_t> &shape, std::string &error);
+
+/// Parses "name=file" (a --const-input value: a .npy or TensorProto .pb
+/// file) into `options.constInputs`. False with `error` set on failure.
+bool parseConstInput(llvm::StringRef text, OnnxImportOptions &options,
+                     std::string &error);
 
 /// Prints a diagnostic as `file:line:col: error: message` without a source
 /// snippet (ONNX models are binary); a NameLoc prints its child location.

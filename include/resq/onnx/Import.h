@@ -35,6 +35,14 @@ constexpr int64_t kMaxOnnxIrVersion = 14;
 constexpr int64_t kMinOnnxOpset = 13;
 constexpr int64_t kMaxOnnxOpset = 24;
 
+/// The value of a graph input fixed at compile time (`--const-input`).
+struct ConstInput {
+  /// ONNX TensorProto.DataType of the bytes.
+  int32_t onnxType = 0;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
 struct OnnxImportOptions {
   /// Static shapes for graph inputs, overriding the model's dims
   /// (`--input-shape ids=1x64`).
@@ -42,6 +50,10 @@ struct OnnxImportOptions {
   /// Constants with fewer elements than this stay inline in the IR; the
   /// others go to the archive.
   int64_t inlineWeightsBelow = 16;
+  /// Graph inputs whose values are fixed at compile time: they become
+  /// initializers, so shapes computed from them (Reshape's shape, Slice's
+  /// starts, ...) are static. The compiled model no longer takes them.
+  std::map<std::string, ConstInput> constInputs;
   /// The archive's file name as recorded in the module's resq.params.
   std::string archiveName = "params.safetensors";
 };

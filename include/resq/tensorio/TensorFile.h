@@ -36,6 +36,9 @@ bool readTensorFile(const std::string &path, Tensor &tensor,
 bool writeTensorFile(const std::string &path, const Tensor &tensor,
                      std::string &error);
 
+/// ONNX TensorProto.DataType of `dtype` (0 if ONNX has none).
+int32_t onnxDataType(params::DType dtype);
+
 bool readNpy(const std::string &path, Tensor &tensor, std::string &error);
 bool writeNpy(const std::string &path, const Tensor &tensor,
               std::string &error);
