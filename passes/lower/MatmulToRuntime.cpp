@@ -2,9 +2,10 @@
 //
 // Scalar loops from convert-linalg-to-loops are far from what a blocked,
 // vectorized GEMM reaches; until codegen tiles and vectorizes matmuls
-// itself, every f32 linalg.matmul / linalg.batch_matmul on memrefs becomes a
-// call of the runtime's microkernel (runtime/cpu, dispatched on the CPU's
-// ISA at run time). The call has linalg's semantics: C += A * B.
+// itself, every linalg.matmul / linalg.batch_matmul on memrefs that is f32
+// x f32 -> f32, or i8 x i8 -> i32 with signed extension, becomes a call of
+// the runtime's microkernel (runtime/cpu, dispatched on the CPU's ISA at run
+// time). The call has linalg's semantics: C += A * B, exact for integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,28 +26,48 @@ using namespace mlir;
 
 namespace {
 
-/// memref<?x...xf32, strided<[?, ...], offset: ?>> of `rank`.
-MemRefType anyStrided(MLIRContext *context, unsigned rank) {
+/// memref<?x...xT, strided<[?, ...], offset: ?>> of `rank`.
+MemRefType anyStrided(Type element, unsigned rank) {
   SmallVector<int64_t> dynamic(rank, ShapedType::kDynamic);
-  auto layout = StridedLayoutAttr::get(context, ShapedType::kDynamic, dynamic);
-  return MemRefType::get(dynamic, Float32Type::get(context), layout);
+  auto layout = StridedLayoutAttr::get(element.getContext(),
+                                       ShapedType::kDynamic, dynamic);
+  return MemRefType::get(dynamic, element, layout);
 }
 
-bool isF32Memref(Value value) {
+Type elementOf(Value value) {
   auto type = dyn_cast<MemRefType>(value.getType());
-  return type && type.getElementType().isF32();
+  return type ? type.getElementType() : Type();
+}
+
+/// "f32" or "s8s8s32" for the operand types a kernel exists for, else "".
+StringRef kernelSuffix(linalg::LinalgOp op) {
+  Type a = elementOf(op->getOperand(0)), b = elementOf(op->getOperand(1)),
+       c = elementOf(op->getOperand(2));
+  if (!a || !b || !c)
+    return "";
+  if (a.isF32() && b.isF32() && c.isF32())
+    return "f32";
+  // Signless i8 operands are extended as signed unless the op says
+  // otherwise.
+  auto cast = op->getAttrOfType<linalg::TypeFnAttr>("cast");
+  bool signedCast = !cast || cast.getValue() == linalg::TypeFn::cast_signed;
+  if (a.isInteger(8) && b.isInteger(8) && c.isInteger(32) && signedCast)
+    return "s8s8s32";
+  return "";
 }
 
 /// The runtime function for `rank`-D operands, declared once per module.
-func::FuncOp declareKernel(ModuleOp module, StringRef name, unsigned rank) {
+func::FuncOp declareKernel(ModuleOp module, StringRef name, unsigned rank,
+                           ArrayRef<Type> elements) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   MLIRContext *context = module.getContext();
-  MemRefType operand = anyStrided(context, rank);
+  SmallVector<Type> operands;
+  for (Type element : elements)
+    operands.push_back(anyStrided(element, rank));
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto func = func::FuncOp::create(
-      builder, module.getLoc(), name,
-      FunctionType::get(context, {operand, operand, operand}, {}));
+  auto func = func::FuncOp::create(builder, module.getLoc(), name,
+                                   FunctionType::get(context, operands, {}));
   func.setPrivate();
   func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 builder.getUnitAttr());
@@ -67,19 +88,24 @@ struct MatmulToRuntime : resq::impl::ResqMatmulToRuntimeBase<MatmulToRuntime> {
                              : cast<linalg::BatchMatmulOp>(op.getOperation())
                                        .hasUserDefinedMaps() == false;
       if (defaultMaps && op.hasPureBufferSemantics() &&
-          llvm::all_of(op->getOperands(), isF32Memref))
+          !kernelSuffix(op).empty())
         matmuls.push_back(op);
     });
     for (linalg::LinalgOp op : matmuls) {
       bool batched = isa<linalg::BatchMatmulOp>(op.getOperation());
       unsigned rank = batched ? 3 : 2;
-      func::FuncOp kernel = declareKernel(
-          module, batched ? "resq_batch_matmul_f32" : "resq_matmul_f32", rank);
+      std::string name = (batched ? "resq_batch_matmul_" : "resq_matmul_") +
+                         kernelSuffix(op).str();
+      SmallVector<Type> elements;
+      for (Value operand : op->getOperands())
+        elements.push_back(elementOf(operand));
+      func::FuncOp kernel = declareKernel(module, name, rank, elements);
       OpBuilder builder(op);
       SmallVector<Value> operands;
       for (Value operand : op->getOperands())
         operands.push_back(memref::CastOp::create(
-            builder, op.getLoc(), anyStrided(&getContext(), rank), operand));
+            builder, op.getLoc(), anyStrided(elementOf(operand), rank),
+            operand));
       func::CallOp::create(builder, op.getLoc(), kernel, operands);
       op->erase();
     }

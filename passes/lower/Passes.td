@@ -91,14 +91,17 @@ def ResqEmitEntryPoint : Pass<"resq-emit-entry-point", "::mlir::ModuleOp"> {
 }
 
 def ResqMatmulToRuntime : Pass<"resq-matmul-to-runtime", "::mlir::ModuleOp"> {
-  let summary = "Call the runtime's f32 GEMM for linalg matmuls on memrefs";
+  let summary = "Call the runtime's GEMMs for linalg matmuls on memrefs";
   let description = [{
     After bufferization, every `linalg.matmul` and `linalg.batch_matmul` with
-    the default indexing maps and f32 memref operands becomes a call of
-    `resq_matmul_f32` / `resq_batch_matmul_f32` (C += A * B, operands cast to
-    fully dynamic strided memrefs, C interface). libresq_runtime.so provides
-    them: a blocked, vectorized GEMM chosen by the CPU's ISA at run time,
-    multithreaded with `resq-run --threads`. Other matmuls keep their loops.
+    the default indexing maps on memrefs that is f32 x f32 -> f32 becomes a
+    call of `resq_matmul_f32` / `resq_batch_matmul_f32`, and every one that
+    is i8 x i8 -> i32 with signed extension a call of
+    `resq_matmul_s8s8s32` / `resq_batch_matmul_s8s8s32` (C += A * B,
+    operands cast to fully dynamic strided memrefs, C interface).
+    libresq_runtime.so provides them: blocked, vectorized GEMMs chosen by the
+    CPU's ISA at run time (exact int32 sums for int8), multithreaded with
+    `resq-run --threads`. Other matmuls keep their loops.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect"];

@@ -81,6 +81,8 @@ struct GemmF32Kernel {
     constexpr int kSets = Rows >= 4 ? 1 : (Rows == 1 ? 4 : 2);
     const auto *a = static_cast<const float *>(aPanel);
     const auto *b = static_cast<const float *>(bPanel);
+    // C is only touched after the loop: start fetching it now, so that its
+    // misses (C is often larger than L2) overlap the arithmetic.
     for (int i = 0; i < Rows; ++i) {
       __builtin_prefetch(c + i * ldc, 1);
       __builtin_prefetch(c + i * ldc + kNr - 1, 1);
@@ -92,7 +94,9 @@ struct GemmF32Kernel {
           acc[s][i][j] = Vec::zero();
 
     int64_t k = 0;
-#pragma unroll 4
+    // Unrolled, the loop counter costs less than the 12 FMAs' issue slots
+    // (a few percent on Zen 3).
+#pragma GCC unroll 4
     for (; k + kSets <= kc; k += kSets)
       for (int s = 0; s < kSets; ++s)
         step<Rows>(acc[s], a + (k + s) * kMr, b + (k + s) * kNr);

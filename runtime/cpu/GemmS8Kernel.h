@@ -136,6 +136,12 @@ struct GemmS8Kernel {
     const auto *a = static_cast<const int32_t *>(aPanel);
     const auto *b = static_cast<const int8_t *>(bPanel);
     const int64_t numGroups = groups(kc);
+    // C is only touched after the loop: start fetching it now, so that its
+    // misses (C is often larger than L2) overlap the arithmetic.
+    for (int i = 0; i < Rows; ++i) {
+      __builtin_prefetch(c + i * ldc, 1);
+      __builtin_prefetch(c + i * ldc + kNr - 1, 1);
+    }
     Reg acc[Rows][Nv];
     for (int i = 0; i < Rows; ++i)
       for (int j = 0; j < Nv; ++j)

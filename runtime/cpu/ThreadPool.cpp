@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -32,6 +33,27 @@ void runInline(int64_t numTasks, TaskFn fn, void *context) {
     fn(context, t);
 }
 
+/// How long a thread spins on an atomic before sleeping on a condition
+/// variable: a model runs its GEMMs back to back, and waking a sleeping
+/// thread takes tens of microseconds, as long as a small GEMM itself.
+constexpr std::chrono::microseconds kSpinTime{200};
+
+/// Spins until ready() or kSpinTime has passed; returns ready().
+template <typename Ready> bool spinUntil(Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (ready())
+        return true;
+#if defined(__x86_64__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      return ready();
+  }
+}
+
 class Pool {
 public:
   ~Pool() { stopWorkers(); }
@@ -41,10 +63,12 @@ public:
   void resize(int n) {
     std::lock_guard<std::mutex> submitLock(submitMutex);
     stopWorkers();
-    stopping = false;
+    stopping.store(false, std::memory_order_relaxed);
+    // New workers must not mistake the last, finished job for a new one.
+    const uint64_t current = generation.load(std::memory_order_relaxed);
     for (int i = 0; i + 1 < n; ++i) {
       try {
-        workers.emplace_back([this, i] { workerLoop(i); });
+        workers.emplace_back([this, i, current] { workerLoop(i, current); });
       } catch (...) {
         break; // The OS refused a thread: run with the ones we have.
       }
@@ -61,23 +85,30 @@ public:
     if (!submitLock.owns_lock())
       return runInline(numTasks, fn, context);
 
+    // The job's fields are published by the release increment of
+    // generation, which workers read with acquire.
+    jobFn = fn;
+    jobContext = context;
+    jobTasks = numTasks;
+    nextTask.store(0, std::memory_order_relaxed);
+    helpers = std::min<int>(static_cast<int>(wanted) - 1,
+                            static_cast<int>(workers.size()));
+    busyHelpers.store(helpers, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mutex);
-      jobFn = fn;
-      jobContext = context;
-      jobTasks = numTasks;
-      nextTask.store(0, std::memory_order_relaxed);
-      helpers = std::min<int>(static_cast<int>(wanted) - 1,
-                              static_cast<int>(workers.size()));
-      busyHelpers = helpers;
-      ++generation;
+      generation.fetch_add(1, std::memory_order_release);
     }
     wake.notify_all();
     tlsInsideTask = true;
     drainTasks();
     tlsInsideTask = false;
+    const auto finished = [this] {
+      return busyHelpers.load(std::memory_order_acquire) == 0;
+    };
+    if (spinUntil(finished))
+      return;
     std::unique_lock<std::mutex> lock(mutex);
-    done.wait(lock, [this] { return busyHelpers == 0; });
+    done.wait(lock, finished);
   }
 
 private:
@@ -87,30 +118,36 @@ private:
       jobFn(jobContext, t);
   }
 
-  void workerLoop(int index) {
+  void workerLoop(int index, uint64_t seen) {
     tlsInsideTask = true;
-    uint64_t seen = 0;
-    std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      wake.wait(lock, [&] { return stopping || generation != seen; });
-      if (stopping)
+      const auto ready = [&] {
+        return stopping.load(std::memory_order_relaxed) ||
+               generation.load(std::memory_order_acquire) != seen;
+      };
+      if (!spinUntil(ready)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, ready);
+      }
+      if (stopping.load(std::memory_order_relaxed))
         return;
-      seen = generation;
+      seen = generation.load(std::memory_order_acquire);
       // Workers beyond this job's thread count sit it out.
       if (index >= helpers)
         continue;
-      lock.unlock();
       drainTasks();
-      lock.lock();
-      if (--busyHelpers == 0)
+      if (busyHelpers.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Taking the mutex orders this with a caller about to sleep.
+        { std::lock_guard<std::mutex> lock(mutex); }
         done.notify_one();
+      }
     }
   }
 
   void stopWorkers() {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      stopping = true;
+      stopping.store(true, std::memory_order_relaxed);
     }
     wake.notify_all();
     for (std::thread &worker : workers)
@@ -120,15 +157,16 @@ private:
   }
 
   std::mutex submitMutex; // one job at a time; held by resize too
-  std::mutex mutex;       // guards the fields below
+  std::mutex mutex;       // for the condition variables
   std::condition_variable wake;
   std::condition_variable done;
   std::vector<std::thread> workers;
   std::atomic<int> threads{1};
-  bool stopping = false;
-  uint64_t generation = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> generation{0};
+  std::atomic<int> busyHelpers{0};
+  // The current job, written by run() before generation is incremented.
   int helpers = 0;
-  int busyHelpers = 0;
   TaskFn jobFn = nullptr;
   void *jobContext = nullptr;
   int64_t jobTasks = 0;

@@ -16,6 +16,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -333,6 +334,47 @@ TEST_P(KernelsTest, S8ThreadCountDoesNotChangeResult) {
                       s.n, 0);
     ASSERT_EQ(one, two);
     checkS8(s, a, b, std::vector<int32_t>(s.m * s.n, 0), false);
+  }
+}
+
+TEST_P(KernelsTest, ConcurrentCallersShareThePool) {
+  // Two callers at once: one gets the pool, the other runs inline; both
+  // must see their own, correct results.
+  resq_set_num_threads(2);
+  const Shape s{64, 200, 300, 0, 0, 0};
+  const std::vector<float> a = randomF32(rng, s.m * s.k);
+  const std::vector<float> b = randomF32(rng, s.k * s.n);
+  std::vector<float> alone(s.m * s.n);
+  resq_gemm_f32(s.m, s.n, s.k, a.data(), s.k, b.data(), s.n, alone.data(), s.n,
+                0);
+  std::vector<std::vector<float>> results(4, std::vector<float>(s.m * s.n));
+  std::vector<std::thread> callers;
+  for (std::vector<float> &c : results)
+    callers.emplace_back([&] {
+      for (int repeat = 0; repeat < 8; ++repeat)
+        resq_gemm_f32(s.m, s.n, s.k, a.data(), s.k, b.data(), s.n, c.data(),
+                      s.n, 0);
+    });
+  for (std::thread &caller : callers)
+    caller.join();
+  for (const std::vector<float> &c : results)
+    ASSERT_EQ(c, alone);
+}
+
+TEST_P(KernelsTest, ResizingThePoolBetweenCalls) {
+  // Workers created by a resize must not take the last, finished job for a
+  // new one (a race ThreadSanitizer found).
+  const Shape s{40, 300, 200, 0, 0, 0};
+  const std::vector<float> a = randomF32(rng, s.m * s.k);
+  const std::vector<float> b = randomF32(rng, s.k * s.n);
+  std::vector<float> want(s.m * s.n), got(s.m * s.n);
+  resq_gemm_f32(s.m, s.n, s.k, a.data(), s.k, b.data(), s.n, want.data(), s.n,
+                0);
+  for (int repeat = 0; repeat < 20; ++repeat) {
+    resq_set_num_threads(2 + repeat % 3);
+    resq_gemm_f32(s.m, s.n, s.k, a.data(), s.k, b.data(), s.n, got.data(), s.n,
+                  0);
+    ASSERT_EQ(got, want) << "repeat " << repeat;
   }
 }
 
