@@ -65,6 +65,8 @@ import shutil
 python3 = shutil.which("python3") or "python3"
 config.substitutions.append(("%host_python", python3))
 config.substitutions.append(("%resq_tools_dir", config.resq_tools_dir))
+# The C compiler resq was built with (tests of the runtime's C API).
+config.substitutions.append(("%cc", config.resq_c_compiler))
 config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
 llvm_lib = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib, "libmlir_runner_utils.so")))
