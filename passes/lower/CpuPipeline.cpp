@@ -31,10 +31,12 @@ std::string cpuPipeline(const CpuPipelineOptions &options) {
   std::string entry = options.entry;
   bool compileEntry = !entry.empty();
   std::string text;
+  // resq ops are lowered while their weights are still resq.params (a
+  // matrix rotation requires one); then the weights become arguments.
+  text += "resq-lower-to-linalg,";
   if (compileEntry)
     text += "resq-params-to-arguments{entry=" + entry + "},";
-  text += "resq-lower-to-linalg,"
-          "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
+  text += "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
           "tosa-to-tensor),"
           "canonicalize,resq-decompose-aggregates,"
           "one-shot-bufferize{bufferize-function-boundaries "

@@ -31,11 +31,20 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
       set's dims (per_group views the row as [groups, size]), then each
       element rounded half to even on its set's grid;
     * `resq.subspace_quant`: one per-token `resq.fake_quant` per channel
-      range, on slices of the row (or of each group), inserted back.
+      range, on slices of the row (or of each group), inserted back;
+    * `resq.rotate matrix`: a `resq.linear` with `Q` (with `inverse`, `Q`
+      transposed first);
+    * `resq.rotate hadamard` of a power-of-two size n: the rows times the
+      constant `s_j / sqrt(n)` (signs from `resq/numerics/RandomSigns.h`),
+      then log2(n) butterfly stages (a fast Walsh-Hadamard transform, each
+      a `linalg.generic` reading every element's partner); with `inverse`
+      the stages come first. f16/bf16 rotate in f32. Sizes K * 2^m with
+      K > 1 are an error naming the size until lib/numerics builds the
+      K x K factors.
 
-    The other resq ops are left in place; `--resq-lower-to-cpu` then stops
-    with an error that names the first one it cannot lower. Dynamic shapes
-    are rejected with an error naming the op.
+    `resq.param` is left in place (the CPU pipeline turns weights into
+    arguments afterwards). Dynamic shapes are rejected with an error naming
+    the op.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "resq/numerics/HadamardSize.h"
+#include "resq/numerics/RandomSigns.h"
 
 #include <cmath>
 #include <limits>
@@ -737,20 +739,185 @@ struct SubspaceQuantToLinalg : OpRewritePattern<SubspaceQuantOp> {
   }
 };
 
+/// [..., n] <-> [rows, n] for ops that work on rows.
+struct RowView {
+  Value matrix;
+  SmallVector<ReassociationIndices> fold;
+  int64_t rank;
+};
+
+RowView collapseToRows(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  int64_t n = type.getShape().back();
+  int64_t rows = type.getNumElements() / std::max<int64_t>(n, 1);
+  auto matrixType = RankedTensorType::get({rows, n}, type.getElementType());
+  if (rank == 1)
+    return {tensor::ExpandShapeOp::create(
+                b, loc, matrixType, value,
+                SmallVector<ReassociationIndices>{{0, 1}}),
+            {{0, 1}},
+            rank};
+  if (rank == 2)
+    return {value, {}, rank};
+  ReassociationIndices leading;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    leading.push_back(d);
+  SmallVector<ReassociationIndices> fold = {leading, {rank - 1}};
+  return {tensor::CollapseShapeOp::create(b, loc, matrixType, value, fold),
+          fold, rank};
+}
+
+Value expandFromRows(OpBuilder &b, Location loc, const RowView &view,
+                     Value matrix, RankedTensorType type) {
+  if (view.rank == 1)
+    return tensor::CollapseShapeOp::create(b, loc, type, matrix, view.fold);
+  if (view.rank == 2)
+    return matrix;
+  return tensor::ExpandShapeOp::create(b, loc, type, matrix, view.fold);
+}
+
+/// `matrix` rotation: `x * Q` is a resq.linear; `x * Q^T` transposes Q
+/// first. LinearToLinalg then lowers the product.
+struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RotateOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != RotationKind::Matrix ||
+        failed(requireStatic(rewriter, op)))
+      return failure();
+    Location loc = op.getLoc();
+    Value q = op.getMatrix();
+    if (op.getInverse()) {
+      auto qType = cast<RankedTensorType>(q.getType());
+      Value init = emptyLike(rewriter, loc, qType);
+      q = linalg::TransposeOp::create(rewriter, loc, q, init,
+                                      ArrayRef<int64_t>{1, 0})
+              .getResult()[0];
+    }
+    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getInput(), q,
+                                          Value());
+    return success();
+  }
+};
+
+/// `hadamard` rotation of a power-of-two size n: x * diag(s) * H_n / sqrt(n),
+/// or x * H_n * diag(s) / sqrt(n) with `inverse` (H_n is symmetric). H_n is
+/// applied as log2(n) butterfly stages (a fast Walsh-Hadamard transform):
+/// stage h maps x[i] to x[i] + x[i+h] where bit h of i is clear and to
+/// x[i-h] - x[i] where it is set. f16/bf16 rotate in f32.
+struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RotateOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != RotationKind::Hadamard ||
+        failed(requireStatic(rewriter, op)))
+      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t n = type.getShape().back();
+    std::optional<numerics::HadamardSize> size =
+        numerics::factorHadamardSize(n);
+    if (!size || size->factor != 1)
+      return rewriter.notifyMatchFailure(op, "not a power of two");
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type compute = element.getIntOrFloatBitWidth() < 32
+                       ? Type(rewriter.getF32Type())
+                       : element;
+    RowView view = collapseToRows(rewriter, loc, op.getInput());
+    auto matrixType = cast<RankedTensorType>(view.matrix.getType());
+    auto computeType = RankedTensorType::get(matrixType.getShape(), compute);
+
+    // diag(s) / sqrt(n) as one constant row.
+    SmallVector<Attribute> signs;
+    double scale = 1.0 / std::sqrt(double(n));
+    for (int64_t j = 0; j < n; ++j)
+      signs.push_back(rewriter.getFloatAttr(
+          compute, scale * numerics::randomSign(*op.getSeed(), j)));
+    auto signType = RankedTensorType::get({n}, compute);
+    Value signRow = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(signType, signs));
+
+    AffineMap identity = rewriter.getMultiDimIdentityMap(2);
+    AffineMap columns = AffineMap::get(2, 0, rewriter.getAffineDimExpr(1),
+                                       rewriter.getContext());
+    SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
+    auto scaleBySigns = [&](Value x) {
+      return generic(rewriter, loc, computeType, ValueRange{x, signRow},
+                     {identity, columns}, emptyLike(rewriter, loc, computeType),
+                     parallel, identity,
+                     [&](OpBuilder &b, Location l, ValueRange args) {
+                       Value v = convertFloat(b, l, args[0], compute);
+                       return Value(arith::MulFOp::create(b, l, v, args[1]));
+                     });
+    };
+    auto convertAll = [&](Value x, RankedTensorType to) {
+      return generic(rewriter, loc, to, ValueRange{x}, {identity},
+                     emptyLike(rewriter, loc, to), parallel, identity,
+                     [&](OpBuilder &b, Location l, ValueRange args) {
+                       return convertFloat(b, l, args[0], to.getElementType());
+                     });
+    };
+
+    Value x = op.getInverse() ? convertAll(view.matrix, computeType)
+                              : scaleBySigns(view.matrix);
+    for (int64_t h = 1; h < n; h *= 2) {
+      Value source = x;
+      x = generic(
+          rewriter, loc, computeType, ValueRange{}, {},
+          emptyLike(rewriter, loc, computeType), parallel, identity,
+          [&](OpBuilder &b, Location l, ValueRange) {
+            Value row = linalg::IndexOp::create(b, l, 0);
+            Value col = linalg::IndexOp::create(b, l, 1);
+            Value bit = arith::ConstantIndexOp::create(b, l, h);
+            Value partner = arith::XOrIOp::create(b, l, col, bit);
+            Value self =
+                tensor::ExtractOp::create(b, l, source, ValueRange{row, col});
+            Value other = tensor::ExtractOp::create(b, l, source,
+                                                    ValueRange{row, partner});
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value masked = arith::AndIOp::create(b, l, col, bit);
+            Value upper = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne,
+                                                masked, zero);
+            Value sum = arith::AddFOp::create(b, l, self, other);
+            Value difference = arith::SubFOp::create(b, l, other, self);
+            return Value(arith::SelectOp::create(b, l, upper, difference, sum));
+          });
+    }
+    if (op.getInverse())
+      x = scaleBySigns(x);
+    if (compute != element)
+      x = convertAll(x, matrixType);
+    rewriter.replaceOp(op, expandFromRows(rewriter, loc, view, x, type));
+    return success();
+  }
+};
+
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
                  EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg,
-                 FakeQuantToLinalg, SubspaceQuantToLinalg>(&getContext());
+                 FakeQuantToLinalg, SubspaceQuantToLinalg, MatrixRotateToLinalg,
+                 HadamardRotateToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp,
-               FakeQuantOp, SubspaceQuantOp>(op))
+               FakeQuantOp, SubspaceQuantOp, RotateOp>(op))
         return WalkResult::advance();
+      auto rotate = dyn_cast<RotateOp>(op);
+      if (rotate && rotate.getKind() == RotationKind::Hadamard &&
+          cast<ShapedType>(rotate.getType()).hasStaticShape()) {
+        op->emitError() << "cannot lower a Hadamard rotation of size "
+                        << cast<ShapedType>(rotate.getType()).getShape().back()
+                        << " yet: only powers of two are lowered; sizes "
+                           "K * 2^m with K > 1 need the K x K factor of "
+                           "lib/numerics";
+        return WalkResult::interrupt();
+      }
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";
       return WalkResult::interrupt();

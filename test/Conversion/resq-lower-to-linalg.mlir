@@ -28,12 +28,31 @@ func.func @rms_norm_f16(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf1
 
 // -----
 
-// Ops without a lowering here stay for later passes.
-// CHECK-LABEL: func.func @rotate_stays
-// CHECK: resq.rotate
-func.func @rotate_stays(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+// A power-of-two Hadamard rotation: the signs (with 1/sqrt(n)) as a constant
+// row, then log2(8) = 3 butterfly stages that read each element's partner.
+// CHECK-LABEL: func.func @rotate_hadamard
+// CHECK: arith.constant dense<{{.*}}> : tensor<8xf32>
+// CHECK: arith.mulf
+// CHECK-COUNT-3: arith.xori
+// CHECK-NOT: resq.rotate
+func.func @rotate_hadamard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = resq.rotate %x hadamard seed 1 online : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// A matrix rotation is a product with Q, transposed for the inverse.
+// CHECK-LABEL: func.func @rotate_matrix_inverse
+// CHECK: linalg.transpose
+// CHECK: linalg.matmul
+// CHECK-NOT: resq.rotate
+module attributes {resq.params = #resq.archive<"q.safetensors">} {
+func.func @rotate_matrix_inverse(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %q = resq.param "q" : tensor<8x8xf32>
+  %0 = resq.rotate %x matrix(%q : tensor<8x8xf32>) fused inverse : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
 }
 
 // -----
