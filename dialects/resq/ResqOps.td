@@ -234,7 +234,9 @@ def Resq_RotateOp : Resq_Op<"rotate",
       `Q = diag(s) * H_n / sqrt(n)`, with `H_n = H_K (x) H_(2^m)` the Sylvester
       power of two times a `K x K` Hadamard factor for K in {1, 12, 20, 28, 36,
       40, 52, 60, 108, 140, 156, 172}, and `s` a vector of random signs drawn
-      from `seed`;
+      from `seed` (`s_j` is -1 when bit 63 of
+      `splitmix64(splitmix64(seed) + j)` is set; `resq/numerics/RandomSigns.h`
+      defines it once for every pass and backend);
     * `matrix`: `Q` is the operand, which must be a `resq.param`: the
       archive tensors used as rotations are orthogonal by contract (the
       passes that write them make them so), and the name identifies the
