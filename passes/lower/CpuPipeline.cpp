@@ -22,7 +22,8 @@ struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::init("")};
   Option<bool> runtimeKernels{
       *this, "runtime-kernels",
-      llvm::cl::desc("Call libresq_runtime's microkernels for f32 matmuls "
+      llvm::cl::desc("Call libresq_runtime's GEMMs for matmuls and allocate "
+                     "buffers with its caching allocator "
                      "(the program must then link libresq_runtime.so)"),
       llvm::cl::init(false)};
 };
@@ -49,8 +50,12 @@ std::string cpuPipeline(const CpuPipelineOptions &options) {
   if (options.runtimeKernels)
     text += "resq-matmul-to-runtime,";
   text += "func.func(convert-linalg-to-loops),expand-strided-metadata,"
-          "lower-affine,convert-scf-to-cf,finalize-memref-to-llvm,"
-          "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+          "lower-affine,convert-scf-to-cf,";
+  // The runtime's allocator reuses buffers across runs (BufferCache.cpp).
+  text += options.runtimeKernels
+              ? "finalize-memref-to-llvm{use-generic-functions},"
+              : "finalize-memref-to-llvm,";
+  text += "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
           "convert-func-to-llvm,convert-cf-to-llvm,";
   if (compileEntry)
     text += "resq-emit-entry-point{entry=" + entry + "},";
