@@ -13,5 +13,10 @@ if ! python3 -c "import numpy, onnx, onnxruntime" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check numpy onnx onnxruntime \
     >/dev/null 2>&1 || echo "resq: numpy/onnx/onnxruntime unavailable; numeric checks will be skipped"
 fi
+# The tokenizer test trains a small SentencePiece model with the Python package.
+if ! python3 -c "import sentencepiece" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check sentencepiece \
+    >/dev/null 2>&1 || echo "resq: Python sentencepiece unavailable; the tokenizer test will be skipped"
+fi
 
 ctest --test-dir "$build_dir" -j "${RESQ_JOBS:-2}" --output-on-failure

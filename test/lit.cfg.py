@@ -71,6 +71,8 @@ config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir
 llvm_lib = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib, "libmlir_runner_utils.so")))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib, "libmlir_c_runner_utils.so")))
+#   sentencepiece  that python3 has sentencepiece (to train a test tokenizer)
+#                  and resq was built with its SentencePiece shim
 for module in ("numpy", "onnx", "onnxruntime"):
     try:
         found = subprocess.run([python3, "-c", "import " + module],
@@ -80,6 +82,13 @@ for module in ("numpy", "onnx", "onnxruntime"):
     if found:
         config.available_features.add(module)
 config.substitutions.append(("%onnx_node", "/usr/share/libonnx-testdata/data/node"))
+try:
+    has_spm = subprocess.run([python3, "-c", "import sentencepiece"],
+                             capture_output=True, timeout=60).returncode == 0
+except (OSError, subprocess.SubprocessError):
+    has_spm = False
+if has_spm and os.path.isfile(os.path.join(config.resq_obj_root, "lib", "libresq_sentencepiece.so")):
+    config.available_features.add("sentencepiece")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 stories = os.path.join(config.resq_src_root, "..", "shared", "models", "stories260K")

@@ -12,6 +12,7 @@
 #include "resq/run/LanguageModel.h"
 #include "resq/run/LoadedModel.h"
 #include "resq/run/Progress.h"
+#include "resq/run/Tokenizer.h"
 #include "resq/runtime/Kernels.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -19,11 +20,13 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 using namespace llvm;
 using namespace resq;
@@ -49,9 +52,20 @@ static cl::opt<std::string> outputFormat("output-format",
                                          cl::init("npy"), cl::cat(category));
 static cl::opt<std::string> perplexityFile(
     "perplexity",
-    cl::desc("Token ids (.npy/.pb, int32/int64, [N] or [N, T]): print the "
-             "model's perplexity on them"),
+    cl::desc("Token ids (.npy/.pb, int32/int64, [N] or [N, T]), or a text "
+             "file with --tokenizer: print the model's perplexity on them"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> tokenizerPath(
+    "tokenizer",
+    cl::desc("SentencePiece .model: --perplexity then reads text, "
+             "--prompt-text encodes a prompt, generated tokens print as "
+             "text"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    promptText("prompt-text",
+               cl::desc("Prompt as text (needs --tokenizer; --bos-id "
+                        "prepends a BOS)"),
+               cl::cat(category));
 static cl::opt<int64_t>
     bosId("bos-id", cl::desc("Start every perplexity window with this token"),
           cl::init(-1), cl::cat(category));
@@ -116,7 +130,34 @@ static void printSummary(const std::vector<tensorio::Tensor> &outputs) {
   }
 }
 
+/// The --tokenizer model, loaded once; null (with `error`) when not given
+/// or not loadable.
+static const run::Tokenizer *tokenizer(std::string &error) {
+  static std::unique_ptr<run::Tokenizer> loaded;
+  if (!loaded && tokenizerPath.empty())
+    error = "text needs --tokenizer MODEL (a SentencePiece .model file)";
+  else if (!loaded)
+    loaded = run::Tokenizer::load(tokenizerPath, error);
+  return loaded.get();
+}
+
+static bool isTensorFile(StringRef path) {
+  return path.ends_with(".npy") || path.ends_with(".pb");
+}
+
 static bool readPrompt(std::vector<int64_t> &tokens, std::string &error) {
+  if (!promptText.empty()) {
+    const run::Tokenizer *tok = tokenizer(error);
+    if (!tok)
+      return false;
+    if (bosId >= 0)
+      tokens.push_back(bosId);
+    std::vector<int64_t> ids;
+    if (!tok->encode(promptText, ids, error))
+      return false;
+    tokens.insert(tokens.end(), ids.begin(), ids.end());
+    return true;
+  }
   if (StringRef(prompt).ends_with(".npy") ||
       StringRef(prompt).ends_with(".pb")) {
     tensorio::Tensor t;
@@ -140,8 +181,8 @@ static bool readPrompt(std::vector<int64_t> &tokens, std::string &error) {
 static int runGenerate(run::LoadedModel &model) {
   std::vector<int64_t> tokens;
   std::string error;
-  if (prompt.empty())
-    return fail("--generate needs --prompt");
+  if (prompt.empty() && promptText.empty())
+    return fail("--generate needs --prompt or --prompt-text");
   if (!readPrompt(tokens, error))
     return fail(error);
   run::GenerateOptions options;
@@ -167,6 +208,13 @@ static int runGenerate(run::LoadedModel &model) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   outs() << "\n";
+  if (!tokenizerPath.empty()) {
+    std::string text;
+    const run::Tokenizer *tok = tokenizer(error);
+    if (!tok || !tok->decode(tokens, text, error))
+      return fail(error);
+    outs() << "text: " << text << "\n";
+  }
   outs().flush();
   errs() << format("resq-run: %lld tokens in %.3f s (%.1f tok/s)\n",
                    (long long)generateCount.getValue(), seconds,
@@ -174,10 +222,35 @@ static int runGenerate(run::LoadedModel &model) {
   return 0;
 }
 
+/// Token ids of a text file, as a tensor of shape [N].
+static bool readTextIds(tensorio::Tensor &ids, std::string &error) {
+  const run::Tokenizer *tok = tokenizer(error);
+  if (!tok)
+    return false;
+  auto buffer = MemoryBuffer::getFile(perplexityFile);
+  if (!buffer) {
+    error = "cannot open '" + perplexityFile + "'";
+    return false;
+  }
+  std::vector<int64_t> tokens;
+  if (!tok->encode((*buffer)->getBuffer().str(), tokens, error))
+    return false;
+  ids.dtype = params::DType::I64;
+  ids.shape = {int64_t(tokens.size())};
+  ids.bytes.resize(tokens.size() * sizeof(int64_t));
+  std::memcpy(ids.bytes.data(), tokens.data(), ids.bytes.size());
+  errs() << "resq-run: " << perplexityFile << ": " << tokens.size()
+         << " tokens\n";
+  return true;
+}
+
 static int runPerplexity(run::LoadedModel &model) {
   tensorio::Tensor ids;
   std::string error;
-  if (!tensorio::readTensorFile(perplexityFile, ids, error))
+  bool read = isTensorFile(perplexityFile)
+                  ? tensorio::readTensorFile(perplexityFile, ids, error)
+                  : readTextIds(ids, error);
+  if (!read)
     return fail(error);
   run::PerplexityOptions options;
   if (bosId >= 0)
@@ -324,5 +397,7 @@ int main(int argc, char **argv) {
     return runPerplexity(*model);
   if (generateCount > 0)
     return runGenerate(*model);
+  if (!prompt.empty() || !promptText.empty())
+    return fail("--prompt and --prompt-text need --generate N");
   return runInputs(*model);
 }
