@@ -52,6 +52,23 @@ bool resq::driver::parseConstInput(StringRef text, OnnxImportOptions &options,
   return true;
 }
 
+bool resq::driver::applyImportFlags(const std::vector<std::string> &inputShapes,
+                                    const std::vector<std::string> &constInputs,
+                                    OnnxImportOptions &options,
+                                    std::string &error) {
+  for (const std::string &text : inputShapes) {
+    std::string name;
+    std::vector<int64_t> shape;
+    if (!parseInputShape(text, name, shape, error))
+      return false;
+    options.inputShapes[name] = shape;
+  }
+  for (const std::string &text : constInputs)
+    if (!parseConstInput(text, options, error))
+      return false;
+  return true;
+}
+
 static void printLocation(mlir::Location loc) {
   if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
     errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"

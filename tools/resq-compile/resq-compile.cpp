@@ -93,21 +93,11 @@ int main(int argc, char **argv) {
   options.runtimeLibrary = runtimeLibrary;
   options.verbose = verbose;
   options.import.inlineWeightsBelow = inlineWeightsBelow;
-  for (const std::string &text : inputShapes) {
-    std::string name, error;
-    std::vector<int64_t> shape;
-    if (!resq::driver::parseInputShape(text, name, shape, error)) {
-      errs() << "resq-compile: " << error << "\n";
-      return 1;
-    }
-    options.import.inputShapes[name] = shape;
-  }
-  for (const std::string &text : constInputs) {
-    std::string error;
-    if (!resq::driver::parseConstInput(text, options.import, error)) {
-      errs() << "resq-compile: " << error << "\n";
-      return 1;
-    }
+  std::string error;
+  if (!resq::driver::applyImportFlags(inputShapes, constInputs, options.import,
+                                      error)) {
+    errs() << "resq-compile: " << error << "\n";
+    return 1;
   }
 
   mlir::DialectRegistry registry;

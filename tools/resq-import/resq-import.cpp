@@ -104,14 +104,10 @@ int main(int argc, char **argv) {
 
   resq::OnnxImportOptions options;
   options.inlineWeightsBelow = inlineWeightsBelow;
-  for (const std::string &text : inputShapes) {
-    std::string name, error;
-    std::vector<int64_t> shape;
-    if (!resq::driver::parseInputShape(text, name, shape, error)) {
-      errs() << "resq-import: " << error << "\n";
-      return 1;
-    }
-    options.inputShapes[name] = shape;
+  std::string shapeError;
+  if (!resq::driver::applyImportFlags(inputShapes, {}, options, shapeError)) {
+    errs() << "resq-import: " << shapeError << "\n";
+    return 1;
   }
   std::string params = paramsFile.empty() ? defaultParamsPath() : paramsFile;
   options.archiveName = archiveNameFor(params);

@@ -378,16 +378,8 @@ int main(int argc, char **argv) {
     model = run::LoadedModel::openCompiled(modelPath, error);
   } else {
     OnnxImportOptions import;
-    for (const std::string &text : inputShapes) {
-      std::string name;
-      std::vector<int64_t> shape;
-      if (!driver::parseInputShape(text, name, shape, error))
-        return fail(error);
-      import.inputShapes[name] = shape;
-    }
-    for (const std::string &text : constInputs)
-      if (!driver::parseConstInput(text, import, error))
-        return fail(error);
+    if (!driver::applyImportFlags(inputShapes, constInputs, import, error))
+      return fail(error);
     model = run::LoadedModel::openJit(modelPath, import, error);
   }
   if (!model)

@@ -25,6 +25,12 @@ bool parseInputShape(llvm::StringRef text, std::string &name,
 bool parseConstInput(llvm::StringRef text, OnnxImportOptions &options,
                      std::string &error);
 
+/// Applies every --input-shape and --const-input value to `options`. False
+/// with `error` set at the first malformed one.
+bool applyImportFlags(const std::vector<std::string> &inputShapes,
+                      const std::vector<std::string> &constInputs,
+                      OnnxImportOptions &options, std::string &error);
+
 /// Prints a diagnostic as `file:line:col: error: message` without a source
 /// snippet (ONNX models are binary); a NameLoc prints its child location.
 mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
