@@ -1,0 +1,49 @@
+//===- RoundToNearest.h - uniform round-to-nearest quantizer -*- C++ -*-===//
+//
+// The RTN quantizer that GPTQ rounds with and that the RTN baseline uses: a
+// scale (and, asymmetric, a zero point) per set of weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_NUMERICS_ROUNDTONEAREST_H
+#define RESQ_NUMERICS_ROUNDTONEAREST_H
+
+#include <Eigen/Core>
+
+#include <cstdint>
+
+namespace resq::numerics {
+
+struct QuantizerConfig {
+  int64_t bits = 4;
+  /// Symmetric: integers in [-2^(b-1), 2^(b-1) - 1], zero point 0, scale
+  /// max|w| / (2^(b-1) - 1). Asymmetric: integers in [0, 2^b - 1], scale
+  /// (max - min) / (2^b - 1) over a range that includes 0.
+  bool symmetric = true;
+};
+
+/// w ~ (q - zeroPoint) * scale for one set of weights.
+struct QuantParams {
+  double scale = 1.0;
+  double zeroPoint = 0.0;
+};
+
+/// Scale and zero point covering `w` (any shape).
+QuantParams fitQuantParams(const QuantizerConfig &config,
+                           const Eigen::Ref<const Eigen::MatrixXd> &w);
+
+/// The integer nearest w / scale + zeroPoint, clamped to the range.
+double quantizeToInt(const QuantizerConfig &config, const QuantParams &params,
+                     double w);
+
+/// quantizeToInt then back to a real value.
+double fakeQuantize(const QuantizerConfig &config, const QuantParams &params,
+                    double w);
+
+/// RTN with one QuantParams per column of `w` (the dequantized result).
+Eigen::MatrixXd roundToNearestPerColumn(const QuantizerConfig &config,
+                                        const Eigen::MatrixXd &w);
+
+} // namespace resq::numerics
+
+#endif // RESQ_NUMERICS_ROUNDTONEAREST_H
