@@ -34,13 +34,14 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
       range, on slices of the row (or of each group), inserted back;
     * `resq.rotate matrix`: a `resq.linear` with `Q` (with `inverse`, `Q`
       transposed first);
-    * `resq.rotate hadamard` of a power-of-two size n: the rows times the
+    * `resq.rotate hadamard` of size n = K * 2^m: the rows times the
       constant `s_j / sqrt(n)` (signs from `resq/numerics/RandomSigns.h`),
-      then log2(n) butterfly stages (a fast Walsh-Hadamard transform, each
-      a `linalg.generic` reading every element's partner); with `inverse`
-      the stages come first. f16/bf16 rotate in f32. Sizes K * 2^m with
-      K > 1 are an error naming the size until lib/numerics builds the
-      K x K factors.
+      then m butterfly stages on each length-2^m block (a fast
+      Walsh-Hadamard transform, each a `linalg.generic` reading every
+      element's partner), then for K > 1 a contraction of the K blocks with
+      the constant K x K factor from lib/numerics (never a dense n x n
+      product); with `inverse` the transposed factor, and the signs last.
+      f16/bf16 rotate in f32.
 
     `resq.param` is left in place (the CPU pipeline turns weights into
     arguments afterwards). Dynamic shapes are rejected with an error naming

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "resq/numerics/Hadamard.h"
 #include "resq/numerics/HadamardSize.h"
 #include "resq/numerics/RandomSigns.h"
 
@@ -801,11 +802,52 @@ struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
   }
 };
 
-/// `hadamard` rotation of a power-of-two size n: x * diag(s) * H_n / sqrt(n),
-/// or x * H_n * diag(s) / sqrt(n) with `inverse` (H_n is symmetric). H_n is
-/// applied as log2(n) butterfly stages (a fast Walsh-Hadamard transform):
-/// stage h maps x[i] to x[i] + x[i+h] where bit h of i is clear and to
-/// x[i-h] - x[i] where it is set. f16/bf16 rotate in f32.
+/// The K x K factor of H_n = H_K (x) H_p: with every length-p block already
+/// transformed by H_p, out[r, c*p + d] = sum_a x[r, a*p + d] * H_K[a, c]
+/// (H_K^T with `transposed`: Paley factors are not symmetric).
+Value mixBlocks(OpBuilder &b, Location loc, Value x, int64_t k, int64_t p,
+                Type compute, bool transposed) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rows = type.getShape()[0];
+  auto blocked = RankedTensorType::get({rows, k, p}, compute);
+  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
+  Value view = tensor::ExpandShapeOp::create(b, loc, blocked, x, split);
+  Eigen::MatrixXd factor = numerics::hadamardFactor(k);
+  SmallVector<Attribute> entries;
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t c = 0; c < k; ++c)
+      entries.push_back(
+          b.getFloatAttr(compute, transposed ? factor(c, a) : factor(a, c)));
+  auto factorType = RankedTensorType::get({k, k}, compute);
+  Value h = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(factorType, entries));
+  MLIRContext *context = b.getContext();
+  AffineExpr r = b.getAffineDimExpr(0), c = b.getAffineDimExpr(1),
+             d = b.getAffineDimExpr(2), a = b.getAffineDimExpr(3);
+  AffineMap xMap = AffineMap::get(4, 0, {r, a, d}, context);
+  AffineMap hMap = AffineMap::get(4, 0, {a, c}, context);
+  AffineMap outMap = AffineMap::get(4, 0, {r, c, d}, context);
+  Value zero = floatConstant(b, loc, compute, 0.0);
+  Value init = linalg::FillOp::create(b, loc, zero,
+                                      ValueRange{emptyLike(b, loc, blocked)})
+                   .getResult(0);
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value mixed = generic(
+      b, loc, blocked, ValueRange{view, h}, {xMap, hMap}, init, iterators,
+      outMap, [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        return Value(arith::AddFOp::create(nb, l, args[2], product));
+      });
+  return tensor::CollapseShapeOp::create(b, loc, type, mixed, split);
+}
+
+/// `hadamard` rotation of size n = K * 2^m: x * diag(s) * H_n / sqrt(n), or
+/// x * H_n^T * diag(s) / sqrt(n) with `inverse`, where H_n = H_K (x) H_(2^m)
+/// (lib/numerics builds H_K). H_(2^m) is applied to each length-2^m block as
+/// m butterfly stages (a fast Walsh-Hadamard transform): stage h maps x[i]
+/// to x[i] + x[i+h] where bit h of i is clear and to x[i-h] - x[i] where it
+/// is set; then the K x K factor mixes the blocks. f16/bf16 rotate in f32.
 struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RotateOp op,
@@ -817,8 +859,8 @@ struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
     int64_t n = type.getShape().back();
     std::optional<numerics::HadamardSize> size =
         numerics::factorHadamardSize(n);
-    if (!size || size->factor != 1)
-      return rewriter.notifyMatchFailure(op, "not a power of two");
+    if (!size)
+      return rewriter.notifyMatchFailure(op, "no Hadamard matrix of size n");
     Location loc = op.getLoc();
     Type element = type.getElementType();
     Type compute = element.getIntOrFloatBitWidth() < 32
@@ -861,7 +903,8 @@ struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
 
     Value x = op.getInverse() ? convertAll(view.matrix, computeType)
                               : scaleBySigns(view.matrix);
-    for (int64_t h = 1; h < n; h *= 2) {
+    int64_t blockSize = n / size->factor;
+    for (int64_t h = 1; h < blockSize; h *= 2) {
       Value source = x;
       x = generic(
           rewriter, loc, computeType, ValueRange{}, {},
@@ -884,6 +927,9 @@ struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
             return Value(arith::SelectOp::create(b, l, upper, difference, sum));
           });
     }
+    if (size->factor > 1)
+      x = mixBlocks(rewriter, loc, x, size->factor, blockSize, compute,
+                    op.getInverse());
     if (op.getInverse())
       x = scaleBySigns(x);
     if (compute != element)
@@ -908,16 +954,6 @@ struct ResqLowerToLinalgPass
       if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp,
                FakeQuantOp, SubspaceQuantOp, RotateOp>(op))
         return WalkResult::advance();
-      auto rotate = dyn_cast<RotateOp>(op);
-      if (rotate && rotate.getKind() == RotationKind::Hadamard &&
-          cast<ShapedType>(rotate.getType()).hasStaticShape()) {
-        op->emitError() << "cannot lower a Hadamard rotation of size "
-                        << cast<ShapedType>(rotate.getType()).getShape().back()
-                        << " yet: only powers of two are lowered; sizes "
-                           "K * 2^m with K > 1 need the K x K factor of "
-                           "lib/numerics";
-        return WalkResult::interrupt();
-      }
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";
       return WalkResult::interrupt();

@@ -42,6 +42,21 @@ func.func @rotate_hadamard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+// n = 12 * 2: one butterfly stage inside each block of 2, then the 12 x 12
+// factor mixes the blocks (a reduction over the block index).
+// CHECK-LABEL: func.func @rotate_hadamard_k12
+// CHECK-COUNT-1: arith.xori
+// CHECK: arith.constant dense<{{.*}}> : tensor<12x12xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 12, 2] : tensor<3x24xf32> into tensor<3x12x2xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-NOT: resq.rotate
+func.func @rotate_hadamard_k12(%x: tensor<3x24xf32>) -> tensor<3x24xf32> {
+  %0 = resq.rotate %x hadamard seed 1 online : tensor<3x24xf32>
+  return %0 : tensor<3x24xf32>
+}
+
+// -----
+
 // A matrix rotation is a product with Q, transposed for the inverse.
 // CHECK-LABEL: func.func @rotate_matrix_inverse
 // CHECK: linalg.transpose

@@ -52,6 +52,8 @@ def main():
         g = np.random.default_rng(0)
         np.save(f"{work}/x.npy", g.standard_normal((3, 2, 64)).astype(np.float32))
         np.save(f"{work}/h.npy", g.standard_normal((5, 16)).astype(np.float16))
+        np.save(f"{work}/e.npy", np.eye(24, dtype=np.float32))
+        np.save(f"{work}/m.npy", g.standard_normal((2, 172)).astype(np.float32))
         q, _ = np.linalg.qr(g.standard_normal((64, 64)))
         write_archive(f"{work}/rotate.safetensors", {"q": q})
         np.save(f"{work}/q.npy", q)
@@ -74,6 +76,21 @@ def main():
         err = np.abs(got - ref).max() / np.abs(ref).max()
         assert err <= tol, f"{name}: relative error {err:.2e} > {tol:g}"
         print(f"{name}: ok")
+    # n = 12 * 2: the rows of the rotated identity are Q. Q is orthogonal,
+    # sqrt(24) * diag(s) * Q is a +-1 matrix H with H H^T = 24 I, and the
+    # inverse is Q^T.
+    q24 = r("q24")
+    assert np.abs(q24 @ q24.T - np.eye(24)).max() < 1e-5, "q24 not orthogonal"
+    h24 = np.diag(signs(5, 24)) @ q24 * np.sqrt(24)
+    assert np.abs(np.abs(h24) - 1).max() < 1e-5, "q24 is not a scaled +-1 matrix"
+    assert np.array_equal(np.rint(h24) @ np.rint(h24).T, 24 * np.eye(24))
+    assert np.abs(r("q24inv") - q24.T).max() < 1e-5, "inverse is not Q^T"
+    print("hadamard 12x2: ok")
+    m = np.load(f"{work}/m.npy").astype(np.float64)
+    assert np.abs(r("m172back") - m).max() / np.abs(m).max() < 1e-5
+    assert np.allclose(np.linalg.norm(r("m172"), axis=-1),
+                       np.linalg.norm(m, axis=-1), rtol=1e-5)
+    print("hadamard 172: ok")
     # The rotation is orthogonal: norms are kept.
     assert np.allclose(np.linalg.norm(r("fwd"), axis=-1),
                        np.linalg.norm(x, axis=-1), rtol=1e-5)
