@@ -45,8 +45,8 @@ func.func @rotate_hadamard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // n = 12 * 2: one butterfly stage inside each block of 2, then the 12 x 12
 // factor mixes the blocks (a reduction over the block index).
 // CHECK-LABEL: func.func @rotate_hadamard_k12
-// CHECK-COUNT-1: arith.xori
 // CHECK: arith.constant dense<{{.*}}> : tensor<12x12xf32>
+// CHECK-COUNT-1: arith.xori
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 12, 2] : tensor<3x24xf32> into tensor<3x12x2xf32>
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
 // CHECK-NOT: resq.rotate
