@@ -11,6 +11,7 @@
 
 #include "dialects/resq/ResqDialect.h"
 #include "passes/lower/Passes.h"
+#include "passes/raise/Passes.h"
 #include "passes/simplify/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -29,6 +30,7 @@ inline void registerResqDialects(mlir::DialectRegistry &registry) {
 inline void registerResqPasses() {
   registerResqSimplifyPasses();
   registerResqLowerPasses();
+  registerResqRaisePasses();
   registerResqCpuPipeline();
 }
 

@@ -1,0 +1,26 @@
+//===- Passes.td - raising graph-level IR to resq ops ----------*- tablegen -*-===//
+
+#ifndef RESQ_PASSES_RAISE_TD
+#define RESQ_PASSES_RAISE_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ResqRaiseTransformer : Pass<"resq-raise-transformer"> {
+  let summary = "Raise imported transformer graphs to resq structural ops";
+  let description = [{
+    Pattern-matches what the importer emits for a torch export and rewrites
+    it into resq's structural ops, which the preparation, calibration and
+    quantization passes work on. Unmatched regions stay as graph-level ops
+    and still run. Raised so far:
+
+    * `resq.linear`: `tosa.matmul` of an activation with a 2-D
+      `resq.param` reshaped to `[1, K, N]`, with zero-point constants 0;
+    * `resq.silu`: `tosa.mul(x, tosa.sigmoid(x))`, in either operand order.
+
+    The rest of the structure (norms, RoPE, attention, the MLP) follows in
+    the quantization issue.
+  }];
+  let dependentDialects = ["::resq::ResqDialect"];
+}
+
+#endif // RESQ_PASSES_RAISE_TD
