@@ -15,10 +15,13 @@ def ResqRaiseTransformer : Pass<"resq-raise-transformer"> {
 
     * `resq.linear`: `tosa.matmul` of an activation with a 2-D
       `resq.param` reshaped to `[1, K, N]`, with zero-point constants 0;
-    * `resq.silu`: `tosa.mul(x, tosa.sigmoid(x))`, in either operand order.
+    * `resq.silu`: `tosa.mul(x, tosa.sigmoid(x))`, in either operand order;
+    * `resq.rms_norm`: `x * (1 / sqrt(sum(x * x, last) / D + eps)) *
+      reshape(gamma)` with `gamma` a 1-D `resq.param` and the constants as
+      the importer emits torch's Pow/ReduceMean/Add/Sqrt/Div/Mul chain.
 
-    The rest of the structure (norms, RoPE, attention, the MLP) follows in
-    the quantization issue.
+    The rest of the structure (RoPE, attention, the MLP as a unit) follows
+    in the quantization issue.
   }];
   let dependentDialects = ["::resq::ResqDialect"];
 }

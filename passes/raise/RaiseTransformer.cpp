@@ -11,6 +11,9 @@
 
 #include "dialects/resq/ResqOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -74,11 +77,122 @@ struct RaiseSilu : OpRewritePattern<tosa::MulOp> {
   }
 };
 
+/// The one op of a single-op elementwise linalg.generic with `inputs`
+/// inputs, if it is an `OpTy`.
+template <typename OpTy> OpTy singleOpBody(Value value, unsigned inputs) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != inputs ||
+      generic.getNumDpsInits() != 1)
+    return nullptr;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return nullptr;
+  return dyn_cast<OpTy>(body.front());
+}
+
+/// The float value of a splat constant (through tosa.reshape), if any.
+std::optional<double> splatValue(Value value) {
+  if (auto reshape = value.getDefiningOp<tosa::ReshapeOp>())
+    value = reshape.getInput1();
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// x * (1 / sqrt(sum(x * x, last) / D + eps)) * reshape(gamma) -> resq.rms_norm
+/// (torch's RMSNorm as the importer emits Pow/ReduceMean/Add/Sqrt/Div/Mul).
+struct RaiseRmsNorm : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [normalized, scale] : {std::pair(op.getInput1(), op.getInput2()),
+                                     std::pair(op.getInput2(), op.getInput1())})
+      if (succeeded(raise(op, normalized, scale, rewriter)))
+        return success();
+    return rewriter.notifyMatchFailure(op, "not an RMSNorm");
+  }
+
+  LogicalResult raise(tosa::MulOp op, Value normalized, Value scale,
+                      PatternRewriter &rewriter) const {
+    auto reshape = scale.getDefiningOp<tosa::ReshapeOp>();
+    auto gamma = reshape ? reshape.getInput1().getDefiningOp<resq::ParamOp>()
+                         : resq::ParamOp();
+    auto mul = normalized.getDefiningOp<tosa::MulOp>();
+    if (!gamma || cast<RankedTensorType>(gamma.getType()).getRank() != 1 ||
+        !mul)
+      return failure();
+    for (auto [x, inverse] : {std::pair(mul.getInput1(), mul.getInput2()),
+                              std::pair(mul.getInput2(), mul.getInput1())}) {
+      std::optional<double> epsilon = matchInverseRms(x, inverse);
+      auto type = cast<RankedTensorType>(x.getType());
+      if (!epsilon || x.getType() != op.getType() ||
+          type.getShape().back() !=
+              cast<RankedTensorType>(gamma.getType()).getShape()[0])
+        continue;
+      rewriter.replaceOpWithNewOp<resq::RmsNormOp>(
+          op, op.getType(), x, gamma.getResult(),
+          rewriter.getF64FloatAttr(*epsilon));
+      return success();
+    }
+    return failure();
+  }
+
+  /// epsilon if `inverse` = 1 / sqrt(sum(x * x, last) / D + epsilon).
+  static std::optional<double> matchInverseRms(Value x, Value inverse) {
+    auto divide = singleOpBody<arith::DivFOp>(inverse, 2);
+    if (!divide)
+      return std::nullopt;
+    auto generic = inverse.getDefiningOp<linalg::GenericOp>();
+    std::optional<double> one = splatValue(generic.getDpsInputs()[0]);
+    if (!one || *one != 1.0)
+      return std::nullopt;
+    Value root = generic.getDpsInputs()[1];
+    if (!singleOpBody<math::SqrtOp>(root, 1))
+      return std::nullopt;
+    auto add = root.getDefiningOp<linalg::GenericOp>()
+                   .getDpsInputs()[0]
+                   .getDefiningOp<tosa::AddOp>();
+    if (!add)
+      return std::nullopt;
+    for (auto [mean, eps] : {std::pair(add.getInput1(), add.getInput2()),
+                             std::pair(add.getInput2(), add.getInput1())}) {
+      std::optional<double> epsilon = splatValue(eps);
+      if (epsilon && *epsilon > 0 && isMeanOfSquares(x, mean))
+        return epsilon;
+    }
+    return std::nullopt;
+  }
+
+  /// `mean` = sum(x * x, last dim) / D.
+  static bool isMeanOfSquares(Value x, Value mean) {
+    auto divide = singleOpBody<arith::DivFOp>(mean, 1);
+    if (!divide)
+      return false;
+    auto generic = mean.getDefiningOp<linalg::GenericOp>();
+    Block &body = generic.getRegion().front();
+    std::optional<double> count = splatValue(divide.getRhs());
+    if (!count)
+      if (auto constant = divide.getRhs().getDefiningOp<arith::ConstantOp>())
+        if (auto value = dyn_cast<FloatAttr>(constant.getValue()))
+          count = value.getValueAsDouble();
+    auto type = cast<RankedTensorType>(x.getType());
+    if (divide.getLhs() != body.getArgument(0) || !count ||
+        *count != double(type.getShape().back()))
+      return false;
+    auto sum = generic.getDpsInputs()[0].getDefiningOp<tosa::ReduceSumOp>();
+    if (!sum || sum.getAxis() != uint32_t(type.getRank() - 1))
+      return false;
+    auto square = sum.getInput().getDefiningOp<tosa::MulOp>();
+    return square && square.getInput1() == x && square.getInput2() == x;
+  }
+};
+
 struct RaiseTransformer
     : resq::impl::ResqRaiseTransformerBase<RaiseTransformer> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseLinear, RaiseSilu>(&getContext());
+    patterns.add<RaiseLinear, RaiseSilu, RaiseRmsNorm>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
