@@ -170,7 +170,7 @@ LogicalResult GraphImporter::checkNodesSupported() {
     int64_t firstVersion = 0;
     if (lookupOp(node.op_type(), defaultOpset, firstVersion)) {
       if (std::optional<std::string> problem =
-              checkArity(node, opArity(node.op_type()))) {
+              checkArity(node, opArity(node.op_type(), defaultOpset))) {
         emitError(nodeLoc(node, i))
             << nodePrefix(node, i, defaultOpset) << ": " << *problem;
         ok = false;

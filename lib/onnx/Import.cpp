@@ -84,7 +84,11 @@ bool printOnnxOpStats(llvm::StringRef path, llvm::raw_ostream &os,
   }
   os << (unsupported ? std::to_string(unsupported) + " op types unsupported"
                      : std::string("all op types supported"))
-     << (opsetSupported ? "" : " (the model's opset is outside 13-24)") << "\n";
+     << (opsetSupported ? ""
+                        : " (the model's opset is outside " +
+                              std::to_string(kMinOnnxOpset) + "-" +
+                              std::to_string(kMaxOnnxOpset) + ")")
+     << "\n";
   return true;
 }
 

@@ -34,8 +34,8 @@ struct OpArity {
 };
 constexpr int kUnbounded = 1 << 30;
 
-/// The arity of a supported op.
-OpArity opArity(llvm::StringRef op);
+/// The arity of a supported op in a model of default-domain `opset`.
+OpArity opArity(llvm::StringRef op, int64_t opset);
 
 /// The handler for `op` at `opset`, or null with `firstVersion` set to the
 /// op's first supported since-version (0 if resq does not know the op).

@@ -32,7 +32,7 @@ namespace resq {
 /// The ONNX versions the importer accepts.
 constexpr int64_t kMinOnnxIrVersion = 3;
 constexpr int64_t kMaxOnnxIrVersion = 14;
-constexpr int64_t kMinOnnxOpset = 13;
+constexpr int64_t kMinOnnxOpset = 7;
 constexpr int64_t kMaxOnnxOpset = 24;
 
 /// The value of a graph input fixed at compile time (`--const-input`).

@@ -3,7 +3,7 @@
 // ReduceSum and ReduceMax are tosa.reduce_sum / tosa.reduce_max, one axis at
 // a time (TOSA keeps the reduced dim). TOSA 1.0 has no ReduceMean: it is
 // reduce_sum followed by an exact division by the element count. Softmax is
-// linalg.softmax.
+// linalg.softmax (over a 2-D view before opset 13).
 //
 //===----------------------------------------------------------------------===//
 
@@ -112,7 +112,7 @@ LogicalResult importReduceMean(NodeImporter &node) {
 }
 
 LogicalResult importReduceSum(NodeImporter &node) {
-  return importReduction(node, Reduction::Sum, true);
+  return importReduction(node, Reduction::Sum, node.opset() >= 13);
 }
 
 LogicalResult importReduceMax(NodeImporter &node) {
@@ -126,19 +126,35 @@ LogicalResult importSoftmax(NodeImporter &node) {
                         << type.getElementType();
   if (type.getRank() == 0)
     return node.error() << "expected an input of rank >= 1";
-  std::optional<int64_t> axis =
-      node.normalizeAxis(node.intAttr("axis", -1), type.getRank());
+  // Before opset 13, Softmax flattened the input to 2-D at `axis` (default
+  // 1) and normalized each row over all the trailing dims together.
+  bool flattens = node.opset() < 13;
+  std::optional<int64_t> axis = node.normalizeAxis(
+      node.intAttr("axis", flattens ? 1 : -1), type.getRank());
   if (!axis)
     return failure();
   Value x = node.value(0);
   if (!x)
     return failure();
   OpBuilder &b = node.builder();
-  Value init = tensor::EmptyOp::create(b, node.loc(), type.getShape(),
-                                       type.getElementType());
-  node.setOutput(0,
-                 linalg::SoftmaxOp::create(b, node.loc(), type, x, init, *axis)
-                     .getResult()[0]);
+  Location loc = node.loc();
+  ArrayRef<int64_t> shape = type.getShape();
+  RankedTensorType computed = type;
+  if (flattens) {
+    int64_t rows = 1, cols = 1;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      (d < *axis ? rows : cols) *= shape[d];
+    x = emit::reshape(b, loc, x, {rows, cols});
+    computed = RankedTensorType::get({rows, cols}, type.getElementType());
+    axis = 1;
+  }
+  Value init = tensor::EmptyOp::create(b, loc, computed.getShape(),
+                                       computed.getElementType());
+  Value y = linalg::SoftmaxOp::create(b, loc, computed, x, init, *axis)
+                .getResult()[0];
+  if (flattens)
+    y = emit::reshape(b, loc, y, shape);
+  node.setOutput(0, y);
   return success();
 }
 

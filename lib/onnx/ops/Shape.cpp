@@ -155,7 +155,8 @@ LogicalResult importTranspose(NodeImporter &node) {
 }
 
 LogicalResult importUnsqueeze(NodeImporter &node) {
-  std::optional<std::vector<int64_t>> axes = axesOperand(node, 1, true);
+  std::optional<std::vector<int64_t>> axes =
+      axesOperand(node, 1, node.opset() >= 13);
   if (!axes)
     return failure();
   ArrayRef<int64_t> inputShape = node.inputShape(0);
@@ -173,7 +174,8 @@ LogicalResult importUnsqueeze(NodeImporter &node) {
 }
 
 LogicalResult importSqueeze(NodeImporter &node) {
-  std::optional<std::vector<int64_t>> axes = axesOperand(node, 1, true);
+  std::optional<std::vector<int64_t>> axes =
+      axesOperand(node, 1, node.opset() >= 13);
   if (!axes)
     return failure();
   ArrayRef<int64_t> inputShape = node.inputShape(0);
@@ -466,6 +468,8 @@ LogicalResult importSplit(NodeImporter &node) {
     if (!split)
       return failure();
     sizes = split->ints();
+  } else if (node.opset() < 13 && node.attribute("split")) {
+    sizes = node.intsAttr("split");
   } else if (node.opset() >= 18 && node.attribute("num_outputs")) {
     int64_t parts = node.intAttr("num_outputs", outputs);
     if (parts != outputs || parts <= 0)

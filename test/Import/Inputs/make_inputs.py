@@ -518,6 +518,42 @@ def opset_variants():
           node("Identity", ["c"], ["y"], "identity")],
          [vi("x", F, [2, 6])], [vi("y", I64, [3, 4])],
          [ints("shape", [3, 4]), ints("ax", [0])], opset=24)
+    old_opsets()
+
+
+def old_opsets():
+    """Opsets 7-12, where axes and split sizes were attributes and Softmax
+    flattened its input to 2-D. old-opsets.test compares them with ONNX
+    Runtime; opset-variants.test checks the import."""
+    x = vi("x", F, [2, 3, 4])
+    make("unsqueeze_squeeze_opset11.onnx",
+         [node("Unsqueeze", ["x"], ["u"], "unsqueeze", axes=[0, -1]),
+          node("Squeeze", ["u"], ["y"], "squeeze", axes=[0])],
+         [x], [vi("y", F, [2, 3, 4, 1])], opset=11)
+    make("reducesum_opset11.onnx",
+         [node("ReduceSum", ["x"], ["y"], "sum", axes=[0, 2], keepdims=0)],
+         [x], [vi("y", F, [3])], opset=11)
+    make("split_opset11.onnx",
+         [node("Split", ["x"], ["a", "b"], "split", axis=2, split=[1, 3])],
+         [x], [vi("a", F, [2, 3, 1]), vi("b", F, [2, 3, 3])], opset=11)
+    make("softmax_opset11.onnx",
+         [node("Softmax", ["x"], ["y"], "softmax")],
+         [x], [vi("y", F, [2, 3, 4])], opset=11)
+    make("softmax_opset12_axis2.onnx",
+         [node("Softmax", ["x"], ["y"], "softmax", axis=2)],
+         [x], [vi("y", F, [2, 3, 4])], opset=12)
+    make("mix_opset9.onnx",
+         [node("MatMul", ["x", "w"], ["m"], "matmul"),
+          node("Add", ["m", "b"], ["a"], "add"),
+          node("Relu", ["a"], ["r"], "relu"),
+          node("Reshape", ["r", "shape"], ["y"], "reshape")],
+         [x], [vi("y", F, [6, 5])],
+         [floats("w", [4, 5], -1.0), floats("b", [5]), ints("shape", [6, 5])],
+         opset=9)
+    # Slice took attributes until opset 10; resq follows only the inputs.
+    make("slice_opset9.onnx",
+         [node("Slice", ["x"], ["y"], "slice", starts=[0], ends=[1], axes=[0])],
+         [x], [vi("y", F, [1, 3, 4])], opset=9, valid=False)
 
 
 # --------------------------------------------------------------------------
@@ -545,7 +581,7 @@ def errors():
          extra_opsets=[("local", 1)], valid=False)
     add = [node("Add", ["x", "y"], ["z"], "add")]
     io = ([vi("x", F, [4]), vi("y", F, [4])], [vi("z", F, [4])])
-    make("opset12.onnx", add, *io, opset=12, valid=False)
+    make("opset6.onnx", add, *io, opset=6, ir=3, valid=False)
     make("opset25.onnx", add, *io, opset=25, ir=11, valid=False)
     make("ir15.onnx", add, *io, ir=15, valid=False)
     make("ir2.onnx", add, *io, ir=2, valid=False)
