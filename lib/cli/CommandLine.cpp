@@ -44,12 +44,16 @@ bool resq::driver::parseConstInput(StringRef text, OnnxImportOptions &options,
   tensorio::Tensor tensor;
   if (!tensorio::readTensorFile(path.str(), tensor, error))
     return false;
+  options.constInputs[name.str()] = toConstInput(std::move(tensor));
+  return true;
+}
+
+resq::ConstInput resq::driver::toConstInput(tensorio::Tensor tensor) {
   ConstInput value;
   value.onnxType = tensorio::onnxDataType(tensor.dtype);
-  value.shape = tensor.shape;
+  value.shape = std::move(tensor.shape);
   value.bytes = std::move(tensor.bytes);
-  options.constInputs[name.str()] = std::move(value);
-  return true;
+  return value;
 }
 
 bool resq::driver::applyImportFlags(const std::vector<std::string> &inputShapes,

@@ -556,6 +556,37 @@ LogicalResult GraphImporter::finishFunction(func::FuncOp func) {
   return success();
 }
 
+std::vector<std::string>
+GraphImporter::graphInputsNeededAtCompileTime() const {
+  const onnx::GraphProto &graph = model->model().graph();
+  llvm::StringMap<const onnx::NodeProto *> producer;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &output : node.output())
+      producer[output] = &node;
+  llvm::StringSet<> initializers, visited;
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    initializers.insert(tensor.name());
+  std::vector<std::string> found;
+  std::vector<std::string> work(neededAtCompileTime);
+  while (!work.empty()) {
+    std::string name = std::move(work.back());
+    work.pop_back();
+    if (name.empty() || !visited.insert(name).second ||
+        initializers.contains(name))
+      continue;
+    auto node = producer.find(name);
+    if (node == producer.end()) {
+      if (llvm::any_of(graph.input(),
+                       [&](const auto &input) { return input.name() == name; }))
+        found.push_back(name);
+      continue;
+    }
+    for (const std::string &input : node->second->input())
+      work.push_back(input);
+  }
+  return found;
+}
+
 LogicalResult GraphImporter::run() {
   MLIRContext *context = module.getContext();
   if (failed(checkOpsets()) || failed(checkNodesSupported()))

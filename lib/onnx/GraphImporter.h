@@ -38,6 +38,14 @@ public:
   /// The IR value of a tensor, materialising a host constant as an inline
   /// constant or a resq.param.
   mlir::Value materialize(const std::string &name, mlir::Location loc);
+  /// Records that a node needed the value of tensor `name` at compile time
+  /// and did not have it.
+  void noteNeededAtCompileTime(const std::string &name) {
+    neededAtCompileTime.push_back(name);
+  }
+  /// The graph inputs whose values the tensors noted as needed at compile
+  /// time depend on (walking back through the nodes that compute them).
+  std::vector<std::string> graphInputsNeededAtCompileTime() const;
 
 private:
   mlir::LogicalResult checkOpsets();
@@ -68,6 +76,7 @@ private:
   llvm::StringMap<TensorValue> values;
   mlir::Block *entryBlock = nullptr;
   mlir::Operation *lastConstant = nullptr;
+  std::vector<std::string> neededAtCompileTime;
 };
 
 } // namespace resq::onnx_import

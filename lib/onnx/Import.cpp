@@ -18,6 +18,7 @@
 #include "llvm/Support/Format.h"
 
 #include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -29,15 +30,14 @@ void registerOnnxImportDialects(DialectRegistry &registry) {
                   tensor::TensorDialect, tosa::TosaDialect>();
 }
 
-OwningOpRef<ModuleOp> importOnnxModel(llvm::StringRef path,
-                                      MLIRContext &context,
-                                      const OnnxImportOptions &options,
-                                      params::ArchiveWriter &archive) {
-  DialectRegistry registry;
-  registerOnnxImportDialects(registry);
-  context.appendDialectRegistry(registry);
-  context.loadAllAvailableDialects();
+namespace {
 
+/// One import attempt; `needed` receives the graph inputs a node needed the
+/// values of at compile time.
+OwningOpRef<ModuleOp> importOnce(llvm::StringRef path, MLIRContext &context,
+                                 const OnnxImportOptions &options,
+                                 params::ArchiveWriter &archive,
+                                 std::vector<std::string> &needed) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   std::string error;
   std::shared_ptr<onnx_import::ModelFile> model =
@@ -48,9 +48,82 @@ OwningOpRef<ModuleOp> importOnnxModel(llvm::StringRef path,
   }
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   onnx_import::GraphImporter importer(model, *module, options, archive);
-  if (failed(importer.run()) || failed(verify(*module)))
+  if (failed(importer.run())) {
+    needed = importer.graphInputsNeededAtCompileTime();
+    return nullptr;
+  }
+  if (failed(verify(*module)))
     return nullptr;
   return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importOnnxModel(llvm::StringRef path,
+                                      MLIRContext &context,
+                                      const OnnxImportOptions &options,
+                                      params::ArchiveWriter &archive) {
+  DialectRegistry registry;
+  registerOnnxImportDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+
+  std::vector<std::string> needed;
+  if (options.specializableInputs.empty())
+    return importOnce(path, context, options, archive, needed);
+
+  // Import; while an attempt fails for want of input values we have, fix
+  // them and try again. Only the last attempt's diagnostics are reported.
+  OnnxImportOptions attempt = options;
+  while (true) {
+    std::vector<Diagnostic> held;
+    params::ArchiveWriter trial;
+    OwningOpRef<ModuleOp> module;
+    {
+      ScopedDiagnosticHandler hold(&context, [&](Diagnostic &diag) {
+        held.push_back(std::move(diag));
+        return success();
+      });
+      module = importOnce(path, context, attempt, trial, needed);
+    }
+    if (module) {
+      archive = std::move(trial);
+      return module;
+    }
+    bool fixedMore = false;
+    for (const std::string &name : needed) {
+      auto given = options.specializableInputs.find(name);
+      if (given == options.specializableInputs.end() ||
+          attempt.constInputs.count(name))
+        continue;
+      attempt.constInputs[name] = given->second;
+      if (options.specializedInputs)
+        options.specializedInputs->push_back(name);
+      fixedMore = true;
+    }
+    if (!fixedMore) {
+      for (Diagnostic &diag : held)
+        context.getDiagEngine().emit(std::move(diag));
+      return nullptr;
+    }
+  }
+}
+
+bool listOnnxGraphInputs(llvm::StringRef path, std::vector<std::string> &names,
+                         std::string &error) {
+  std::unique_ptr<onnx_import::ModelFile> model =
+      onnx_import::ModelFile::load(path.str(), error);
+  if (!model)
+    return false;
+  const onnx::GraphProto &graph = model->model().graph();
+  std::set<std::string> initializers;
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    initializers.insert(tensor.name());
+  names.clear();
+  for (const onnx::ValueInfoProto &input : graph.input())
+    if (!initializers.count(input.name()))
+      names.push_back(input.name());
+  return true;
 }
 
 bool printOnnxOpStats(llvm::StringRef path, llvm::raw_ostream &os,

@@ -50,6 +50,8 @@ const HostTensor *NodeImporter::constant(size_t i) const {
 const HostTensor *NodeImporter::requireConstant(size_t i, StringRef what) {
   if (const HostTensor *tensor = constant(i))
     return tensor;
+  if (hasInput(i))
+    graph.noteNeededAtCompileTime(proto.input(i));
   error() << what << " (input " << i << ", '"
           << (hasInput(i) ? proto.input(i) : std::string("<absent>"))
           << "') must be known at import time: resq compiles static shapes";

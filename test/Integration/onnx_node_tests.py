@@ -20,17 +20,17 @@ sha256 of the model file, the compile flags and the tools. --cache keeps
 them between runs (the 1.12 data has no two identical models, so within one
 run nothing is reused).
 
-By default a test runs as ONNX ships it. Two opt-in adaptations reach
-further: --bake-inputs passes a test's axes/shape/starts/k... inputs to
-resq-compile --const-input when resq needs them at compile time (it compiles
-static shapes; such inputs are then no longer passed to resq-run), and
---convert-opset 13 lifts tests older than resq's first opset with
-onnx.version_converter (an adapted model.onnx is compiled instead). Passes
-that needed either are listed.
+Every test runs as ONNX ships it. resq compiles static shapes, and many
+tests feed the values that decide a shape (Reshape's target, Slice's starts,
+Unsqueeze's axes, Range's bounds) or Trilu's k as graph inputs. resq-compile
+refuses such a model ahead of time (it cannot know the values); the test then
+runs the way a user of such a model would run it: `resq-run model.onnx
+input_*.pb`, which JIT-compiles the model specialized on the values of the
+inputs that the compilation needs (the others stay run-time inputs). The
+report lists the tests that ran this way ("JIT") and the inputs fixed.
 
 Run from the repository root (2 cores: keep --jobs at most 2):
   python3 test/Integration/onnx_node_tests.py --jobs 2 --markdown report.md
-  python3 test/Integration/onnx_node_tests.py --jobs 2 --bake-inputs --convert-opset 13
 
 Exit status 0 when every selected test passes, 1 otherwise.
 """
@@ -64,8 +64,7 @@ NAME_ALIASES = {"tril": "Trilu", "triu": "Trilu"}
 
 RTOL, ATOL = 1e-3, 1e-7
 # -O1 compiles about 10% faster than the default -O2, and every output of
-# the 230 tests that pass with --bake-inputs --convert-opset 13 was
-# bit-identical at both levels (2026-11-28).
+# the 230 tests that passed was bit-identical at both levels (2026-11-28).
 OPT_LEVEL = "-O1"
 # Every ONNX constant stays in the IR, as the tests' weights are tiny.
 INLINE_ALL = str(2**62)
@@ -108,7 +107,7 @@ def run(stage, cmd, timeout):
         reason = re.sub(r"(?:/[^\s:'/]+)+/([^\s:'/]+\.(?:onnx|mlir|pb|so|safetensors))",
                         r"\1", reason)
         raise Failure(stage, f"exit {result.returncode}: {reason}")
-    return result.stdout
+    return result
 
 
 # ---------------------------------------------------------------- selection
@@ -285,71 +284,24 @@ def shape_flags(inputs):
     return flags
 
 
-def convert_opset(model, opset, failure):
-    """MODEL lifted to OPSET by ONNX's own version converter (e.g. Unsqueeze
-    axes attribute -> input); (model, note)."""
-    from onnx import version_converter
-    old = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+def compile_test(model_path, inputs, result, cache):
+    """The folder resq-compile wrote, or None when resq-compile needs the
+    values of some inputs at compile time: the test then runs JIT-compiled."""
     try:
-        model = version_converter.convert_version(model, opset)
-    except Exception as error:
-        raise Failure("compile", f"{failure.reason} (version converter: "
-                      f"{str(error).splitlines()[0][:120]})")
-    return model, f"opset {old}->{opset}"
+        return cache.get(model_path, shape_flags(inputs))
+    except Failure as failure:
+        if "known at import time" not in failure.reason:
+            raise
+        return None
 
 
-def bake_inputs(inputs, failure, work):
-    """ONNX's tests feed axes, shapes, starts, k... as graph inputs; resq
-    needs them at compile time. Fixes the test's small integer inputs and its
-    scalars with resq-compile --const-input (the compiled model no longer
-    takes them); (inputs left, flags, note)."""
-    baked = [(vi, a, path) for vi, a, path in inputs if a.ndim == 0 or (
-        a.dtype.kind in "iu" and a.ndim == 1 and a.size <= 64)]
-    if not baked:
-        raise failure
-    flags = []
-    for vi, _, path in baked:
-        proto = read_proto(path)
-        if bf16_as_uint16(proto, vi.type.tensor_type.elem_type):
-            proto.data_type = onnx.TensorProto.BFLOAT16
-            path = os.path.join(work, f"const_{len(flags)}.pb")
-            with open(path, "wb") as f:
-                f.write(proto.SerializeToString())
-        flags.append(f"--const-input={vi.name}={path}")
-    names = {vi.name for vi, _, _ in baked}
-    inputs = [entry for entry in inputs if entry[0].name not in names]
-    return inputs, flags, "baked: " + ", ".join(sorted(names))
-
-
-def compile_test(model, model_path, inputs, result, args, cache, work):
-    """The compiled folder, after the adaptations the options allow; (folder,
-    model, inputs) as compiled."""
-    const_flags = []
-    while True:
-        try:
-            return (cache.get(model_path, shape_flags(inputs) + const_flags),
-                    model, inputs)
-        except Failure as failure:
-            # Each adaptation is tried once, then the compile again; the
-            # notes say which a result needed.
-            if (args.convert_opset and "imports default-domain opset" in failure.reason
-                    and not result["converted"]):
-                model, result["converted"] = convert_opset(model, args.convert_opset, failure)
-                result["notes"].append(result["converted"])
-                model_path = os.path.join(work, f"adapted{len(result['notes'])}.onnx")
-                onnx.save(model, model_path)
-            elif (args.bake_inputs and "known at import time" in failure.reason
-                  and not result["baked"]):
-                inputs, const_flags, result["baked"] = bake_inputs(inputs, failure, work)
-                result["notes"].append(result["baked"])
-            else:
-                raise
+SPECIALIZED = re.compile(r"compiled with the value of input '([^']*)' fixed")
 
 
 def run_test(test, args, cache):
     folder = os.path.join(args.data, test)
     result = {"test": test, "op": main_op(test), "stage": None, "reason": None,
-              "baked": None, "converted": None, "notes": []}
+              "notes": []}
     work = tempfile.mkdtemp(prefix=f"{test}-", dir=args.work)
     start = time.time()
     try:
@@ -383,8 +335,7 @@ def run_test(test, args, cache):
                     f.write(proto.SerializeToString())
             inputs.append((graph_inputs[i], to_array(proto, declared), path))
 
-        compiled, model, inputs = compile_test(model, model_path, inputs, result, args,
-                                               cache, work)
+        compiled = compile_test(model_path, inputs, result, cache)
         for vi, array, _ in inputs:
             tt = vi.type.tensor_type
             if tt.HasField("shape") and len(tt.shape.dim) != array.ndim:
@@ -400,9 +351,16 @@ def run_test(test, args, cache):
                              vi.type.tensor_type.elem_type) for i, vi in enumerate(outputs)]
 
         written = os.path.join(work, "outputs")
-        run("run", [os.path.join(args.tools, "resq-run"), compiled]
-            + [path for _, _, path in inputs]
-            + ["--output-dir", written, "--output-format", "pb"], args.timeout)
+        if compiled:
+            command = [compiled]
+        else:
+            command = [model_path] + shape_flags(inputs)
+        ran = run("run", [os.path.join(args.tools, "resq-run")] + command
+                  + [path for _, _, path in inputs]
+                  + ["--output-dir", written, "--output-format", "pb"], args.timeout)
+        if not compiled:
+            fixed = SPECIALIZED.findall(ran.stderr)
+            result["notes"].append("JIT, fixed: " + ", ".join(fixed))
         reasons = []
         for i, (vi, want) in enumerate(zip(outputs, expected)):
             path = output_file(written, vi.name)
@@ -430,7 +388,7 @@ def run_test(test, args, cache):
 
 # ------------------------------------------------------------------- report
 
-def markdown(results, data, adapted_run, seconds, jobs):
+def markdown(results, data, seconds, jobs):
     table = {}
     for r in results:
         row = table.setdefault(r["op"], [0, 0, 0])
@@ -439,34 +397,28 @@ def markdown(results, data, adapted_run, seconds, jobs):
             row[2] += 1
     order = [op for op in OPS if op in table] + sorted(op for op in table if op not in OPS)
     passed = sum(1 for r in results if r["stage"] is None)
-    adapted = sum(row[2] for row in table.values())
+    jit = sum(row[2] for row in table.values())
     lines = [
         "# ONNX node tests through resq-compile and resq-run",
         "",
         f"Test data: `{data}`. Compiled with `resq-compile {OPT_LEVEL}`, run with "
-        f"`resq-run` on the tests' `input_*.pb`. Tolerance: rtol {RTOL:g}, atol {ATOL:g} "
+        f"`resq-run` on the tests' `input_*.pb`; where resq-compile needs input values "
+        f"at compile time, JIT-compiled by `resq-run model.onnx input_*.pb` specialized "
+        f"on them ('JIT'). Tolerance: rtol {RTOL:g}, atol {ATOL:g} "
         "for floats; exact for integers and bool. A test counts toward the op named "
         "in its name (names in parentheses are ops outside the supported list: "
         "expanded function forms that use only supported ops).",
         "",
     ]
-    if adapted_run:
-        lines += ["Adaptations (`--bake-inputs`, `--convert-opset`): where the compile "
-                  "needed a graph input at compile time, the test's small integer inputs "
-                  "were given to `resq-compile --const-input`; models older than resq's opsets were lifted "
-                  "with ONNX's version converter. 'adapted' counts the passes that "
-                  "needed either; they are listed below the failures.", ""]
     lines += [f"**Total: {passed} / {len(results)} passed ({100 * passed / len(results):.1f}%)"
               f"; {len(results) - passed} failed. Wall time {seconds:.0f} s "
               f"({jobs} at a time).**", ""]
-    extra = " adapted |" if adapted_run else ""
-    lines += [f"| op | passed | failed | total |{extra}",
-              "|---|---:|---:|---:|" + ("---:|" if adapted_run else "")]
+    lines += ["| op | passed | failed | total | passed by JIT |",
+              "|---|---:|---:|---:|---:|"]
     for op in order:
         p, f, b = table[op]
-        lines.append(f"| {op} | {p} | {f} | {p + f} |" + (f" {b} |" if adapted_run else ""))
-    lines.append(f"| **all** | {passed} | {len(results) - passed} | {len(results)} |"
-                 + (f" {adapted} |" if adapted_run else ""))
+        lines.append(f"| {op} | {p} | {f} | {p + f} | {b} |")
+    lines.append(f"| **all** | {passed} | {len(results) - passed} | {len(results)} | {jit} |")
     failures = [r for r in results if r["stage"] is not None]
     lines += ["", f"## Failures ({len(failures)})", "", "| test | stage | reason |", "|---|---|---|"]
     for r in failures:
@@ -474,10 +426,10 @@ def markdown(results, data, adapted_run, seconds, jobs):
         if r["notes"]:
             reason += f" ({'; '.join(r['notes'])})"
         lines.append(f"| {r['test']} | {r['stage']} | {reason} |")
-    adapted_passes = [r for r in results if r["stage"] is None and r["notes"]]
-    if adapted_passes:
-        lines += ["", f"## Passed after adaptation ({len(adapted_passes)})", ""]
-        lines += [f"- {r['test']}: {'; '.join(r['notes'])}" for r in adapted_passes]
+    jit_passes = [r for r in results if r["stage"] is None and r["notes"]]
+    if jit_passes:
+        lines += ["", f"## Passed by JIT, specialized on input values ({len(jit_passes)})", ""]
+        lines += [f"- {r['test']}: {'; '.join(r['notes'])}" for r in jit_passes]
     return "\n".join(lines) + "\n"
 
 
@@ -494,14 +446,6 @@ def main():
                         help="tests run at once (default 1; each runs one process at a time)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds per subprocess")
     parser.add_argument("--markdown", help="write the report as Markdown to this file")
-    parser.add_argument("--bake-inputs", action="store_true",
-                        help="when the compile needs a graph input at compile time (axes, "
-                        "shapes, starts, k...), give the test's small integer 1-D inputs "
-                        "and its scalars to resq-compile --const-input and compile "
-                        "again (noted 'baked')")
-    parser.add_argument("--convert-opset", type=int, metavar="N",
-                        help="when resq rejects the model's opset, convert the model to "
-                        "opset N with onnx.version_converter and compile again")
     parser.add_argument("--cache", help="folder of compiled models, reused by later runs "
                         "(default: a temporary folder in the work folder, removed at the end)")
     parser.add_argument("--keep", action="store_true",
@@ -545,8 +489,7 @@ def main():
     seconds = time.time() - start
     results.sort(key=lambda r: r["test"])
 
-    report = markdown(results, args.data, args.bake_inputs or args.convert_opset,
-                      seconds, max(1, args.jobs))
+    report = markdown(results, args.data, seconds, max(1, args.jobs))
     print("\n" + report)
     if args.markdown:
         with open(args.markdown, "w") as f:

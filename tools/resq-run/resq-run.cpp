@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 using namespace llvm;
 using namespace resq;
@@ -275,49 +276,54 @@ static int runPerplexity(run::LoadedModel &model) {
   return 0;
 }
 
-static bool gatherInputs(run::LoadedModel &model,
-                         std::vector<tensorio::Tensor> &inputs,
-                         std::string &error) {
-  const auto &specs = model.inputs();
-  inputs.assign(specs.size(), tensorio::Tensor());
-  std::vector<bool> given(specs.size(), false);
-  if (inputFiles.size() > specs.size()) {
+/// Reads the input files named on the command line, by input name:
+/// positional files take the names in `order`, --input names its own.
+static bool readGivenInputs(const std::vector<std::string> &order,
+                            std::map<std::string, tensorio::Tensor> &given,
+                            std::string &error) {
+  if (inputFiles.size() > order.size()) {
     error = std::to_string(inputFiles.size()) +
-            " input files for a model with " + std::to_string(specs.size()) +
+            " input files for a model with " + std::to_string(order.size()) +
             " inputs";
     return false;
   }
-  for (size_t i = 0; i < inputFiles.size(); ++i) {
-    if (!tensorio::readTensorFile(inputFiles[i], inputs[i], error))
+  for (size_t i = 0; i < inputFiles.size(); ++i)
+    if (!tensorio::readTensorFile(inputFiles[i], given[order[i]], error))
       return false;
-    given[i] = true;
-  }
   for (const std::string &named : namedInputs) {
-    StringRef name = StringRef(named).split('=').first;
-    StringRef file = StringRef(named).split('=').second;
-    auto it = llvm::find_if(
-        specs, [&](const run::TensorSpec &s) { return s.name == name; });
-    if (file.empty() || it == specs.end()) {
+    auto [name, file] = StringRef(named).split('=');
+    if (file.empty() || !llvm::is_contained(order, name)) {
       error = "--input '" + named + "' does not name an input of the model";
       return false;
     }
-    size_t index = it - specs.begin();
-    if (!tensorio::readTensorFile(file.str(), inputs[index], error))
+    if (!tensorio::readTensorFile(file.str(), given[name.str()], error))
       return false;
-    given[index] = true;
   }
-  for (size_t i = 0; i < specs.size(); ++i)
-    if (!given[i]) {
-      error = "input '" + specs[i].name + "' is not given";
-      return false;
-    }
   return true;
 }
 
-static int runInputs(run::LoadedModel &model) {
+/// The model's inputs in ABI order, from the files given by name.
+static bool gatherInputs(run::LoadedModel &model,
+                         std::map<std::string, tensorio::Tensor> &given,
+                         std::vector<tensorio::Tensor> &inputs,
+                         std::string &error) {
+  inputs.clear();
+  for (const run::TensorSpec &spec : model.inputs()) {
+    auto it = given.find(spec.name);
+    if (it == given.end()) {
+      error = "input '" + spec.name + "' is not given";
+      return false;
+    }
+    inputs.push_back(std::move(it->second));
+  }
+  return true;
+}
+
+static int runInputs(run::LoadedModel &model,
+                     std::map<std::string, tensorio::Tensor> &given) {
   std::vector<tensorio::Tensor> inputs, outputs;
   std::string error;
-  if (!gatherInputs(model, inputs, error))
+  if (!gatherInputs(model, given, inputs, error))
     return fail(error);
   auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < std::max(1, repeat.getValue()); ++r)
@@ -374,16 +380,47 @@ int main(int argc, char **argv) {
 
   std::string error;
   std::unique_ptr<run::LoadedModel> model;
+  // Input files by input name; read before JIT-compiling an ONNX model,
+  // whose compilation may need some of their values.
+  std::map<std::string, tensorio::Tensor> given;
+  bool inputsRead = false;
   if (sys::fs::is_directory(modelPath)) {
     model = run::LoadedModel::openCompiled(modelPath, error);
   } else {
     OnnxImportOptions import;
     if (!driver::applyImportFlags(inputShapes, constInputs, import, error))
       return fail(error);
+    std::vector<std::string> specialized;
+    if (sys::path::extension(modelPath) == ".onnx") {
+      std::vector<std::string> order;
+      if (!listOnnxGraphInputs(modelPath, order, error))
+        return fail(error);
+      llvm::erase_if(order, [&](const std::string &name) {
+        return import.constInputs.count(name) != 0;
+      });
+      if (!readGivenInputs(order, given, error))
+        return fail(error);
+      inputsRead = true;
+      // Values that decide shapes (a Reshape target, Slice starts, ...) are
+      // compiled in, as a JIT specializes; the others stay inputs.
+      for (const auto &[name, tensor] : given)
+        import.specializableInputs[name] = driver::toConstInput(tensor);
+      import.specializedInputs = &specialized;
+    }
     model = run::LoadedModel::openJit(modelPath, import, error);
+    for (const std::string &name : specialized)
+      errs() << "resq-run: note: compiled with the value of input '" << name
+             << "' fixed (the model needs it at compile time)\n";
   }
   if (!model)
     return fail(error);
+  if (!inputsRead) {
+    std::vector<std::string> order;
+    for (const run::TensorSpec &spec : model->inputs())
+      order.push_back(spec.name);
+    if (!readGivenInputs(order, given, error))
+      return fail(error);
+  }
 
   if (!perplexityFile.empty())
     return runPerplexity(*model);
@@ -391,5 +428,5 @@ int main(int argc, char **argv) {
     return runGenerate(*model);
   if (!prompt.empty() || !promptText.empty())
     return fail("--prompt and --prompt-text need --generate N");
-  return runInputs(*model);
+  return runInputs(*model, given);
 }

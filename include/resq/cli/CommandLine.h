@@ -5,6 +5,7 @@
 #define RESQ_CLI_COMMANDLINE_H
 
 #include "resq/onnx/Import.h"
+#include "resq/tensorio/TensorFile.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringRef.h"
@@ -24,6 +25,9 @@ bool parseInputShape(llvm::StringRef text, std::string &name,
 /// file) into `options.constInputs`. False with `error` set on failure.
 bool parseConstInput(llvm::StringRef text, OnnxImportOptions &options,
                      std::string &error);
+
+/// A tensor read from a file as the value of a graph input.
+ConstInput toConstInput(tensorio::Tensor tensor);
 
 /// Applies every --input-shape and --const-input value to `options`. False
 /// with `error` set at the first malformed one.

@@ -54,6 +54,16 @@ struct OnnxImportOptions {
   /// initializers, so shapes computed from them (Reshape's shape, Slice's
   /// starts, ...) are static. The compiled model no longer takes them.
   std::map<std::string, ConstInput> constInputs;
+  /// Values of graph inputs the importer may fix at compile time, but only
+  /// where it must: when a node needs the value of a tensor computed from
+  /// graph inputs (a Reshape target, Slice starts, Trilu's k, ...), those
+  /// inputs found here are fixed as by `constInputs` and the model is
+  /// imported again. A JIT run specializes a model on the inputs it is run
+  /// with this way.
+  std::map<std::string, ConstInput> specializableInputs;
+  /// If set, receives the names of the inputs fixed from
+  /// `specializableInputs` (the compiled model no longer takes them).
+  std::vector<std::string> *specializedInputs = nullptr;
   /// The archive's file name as recorded in the module's resq.params.
   std::string archiveName = "params.safetensors";
 };
@@ -71,6 +81,11 @@ importOnnxModel(llvm::StringRef path, mlir::MLIRContext &context,
 /// load.
 bool printOnnxOpStats(llvm::StringRef path, llvm::raw_ostream &os,
                       std::string &error);
+
+/// The names of the model's graph inputs that are not initializers, in
+/// order. False (with `error` set) if the file does not load.
+bool listOnnxGraphInputs(llvm::StringRef path, std::vector<std::string> &names,
+                         std::string &error);
 
 /// Registers the dialects the importer emits.
 void registerOnnxImportDialects(mlir::DialectRegistry &registry);
