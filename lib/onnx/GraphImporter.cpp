@@ -556,8 +556,7 @@ LogicalResult GraphImporter::finishFunction(func::FuncOp func) {
   return success();
 }
 
-std::vector<std::string>
-GraphImporter::graphInputsNeededAtCompileTime() const {
+std::vector<std::string> GraphImporter::graphInputsNeededAtCompileTime() const {
   const onnx::GraphProto &graph = model->model().graph();
   llvm::StringMap<const onnx::NodeProto *> producer;
   for (const onnx::NodeProto &node : graph.node())

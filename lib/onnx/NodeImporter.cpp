@@ -129,8 +129,8 @@ void NodeImporter::setOutput(size_t i, Value value,
     if (producer && value.use_empty() && producer->getNumResults() == 1 &&
         !isa<ParamOp, arith::ConstantOp>(producer))
       producer->erase();
-    setOutput(i, HostTensor::allocate(*dataType, std::vector<int64_t>(
-                                                     type.getShape().begin(),
+    setOutput(i, HostTensor::allocate(
+                     *dataType, std::vector<int64_t>(type.getShape().begin(),
                                                      type.getShape().end())));
     return;
   }

@@ -5,7 +5,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ResqRaiseTransformer : Pass<"resq-raise-transformer"> {
+def ResqRaiseTransformer : Pass<"resq-raise-transformer", "::mlir::ModuleOp"> {
   let summary = "Raise imported transformer graphs to resq structural ops";
   let description = [{
     Pattern-matches what the importer emits for a torch export and rewrites

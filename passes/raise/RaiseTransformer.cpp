@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/common/ModuleParams.h"
 #include "passes/raise/Passes.h"
+#include "passes/raise/RaisePatterns.h"
 
 #include "dialects/resq/ResqOps.h"
 
@@ -191,9 +193,23 @@ struct RaiseRmsNorm : OpRewritePattern<tosa::MulOp> {
 struct RaiseTransformer
     : resq::impl::ResqRaiseTransformerBase<RaiseTransformer> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseLinear, RaiseSilu, RaiseRmsNorm>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    ModuleOp module = getOperation();
+    std::string error;
+    std::unique_ptr<resq::ModuleParams> params =
+        resq::ModuleParams::open(module, error);
+    // Without the weights, patterns that must compare constant tables (RoPE)
+    // do not fire; the rest of the raising does not depend on them.
+    if (!params && !error.empty())
+      module.emitWarning() << "cannot read the parameter archive (" << error
+                           << "): RoPE is not raised";
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    patterns.add<RaiseLinear, RaiseSilu, RaiseRmsNorm>(context);
+    resq::populateRaiseAttentionPatterns(patterns, params.get());
+    // Fold the transposes and reshapes the rewrites leave next to each other.
+    tosa::TransposeOp::getCanonicalizationPatterns(patterns, context);
+    tosa::ReshapeOp::getCanonicalizationPatterns(patterns, context);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
       signalPassFailure();
   }
 };

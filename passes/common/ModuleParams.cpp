@@ -1,0 +1,199 @@
+//===- ModuleParams.cpp - the parameter archive a module names ------------===//
+
+#include "passes/common/ModuleParams.h"
+
+#include "dialects/resq/ResqAttributes.h"
+#include "dialects/resq/ResqDialect.h"
+#include "dialects/resq/ResqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace llvm;
+
+namespace resq {
+
+namespace {
+
+/// The file a location names, looking through names and call sites.
+std::string sourceFile(Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return sourceFile(name.getChildLoc());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string file = sourceFile(inner); !file.empty())
+        return file;
+  return "";
+}
+
+const fltSemantics *semanticsOf(params::DType dtype) {
+  switch (dtype) {
+  case params::DType::F64:
+    return &APFloat::IEEEdouble();
+  case params::DType::F32:
+    return &APFloat::IEEEsingle();
+  case params::DType::F16:
+    return &APFloat::IEEEhalf();
+  case params::DType::BF16:
+    return &APFloat::BFloat();
+  default:
+    return nullptr;
+  }
+}
+
+std::vector<double> decode(params::DType dtype, const uint8_t *bytes,
+                           uint64_t count) {
+  std::vector<double> values(count);
+  if (dtype == params::DType::F32) {
+    for (uint64_t i = 0; i < count; ++i) {
+      float f;
+      std::memcpy(&f, bytes + 4 * i, 4);
+      values[i] = f;
+    }
+    return values;
+  }
+  if (dtype == params::DType::F64) {
+    std::memcpy(values.data(), bytes, 8 * count);
+    return values;
+  }
+  const fltSemantics &semantics = *semanticsOf(dtype);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint16_t bits;
+    std::memcpy(&bits, bytes + 2 * i, 2);
+    values[i] = APFloat(semantics, APInt(16, bits)).convertToDouble();
+  }
+  return values;
+}
+
+std::vector<uint8_t> encode(params::DType dtype,
+                            const std::vector<double> &values) {
+  size_t width = params::dtypeSize(dtype);
+  std::vector<uint8_t> bytes(values.size() * width);
+  for (size_t i = 0; i < values.size(); ++i) {
+    APFloat value(values[i]);
+    bool lost;
+    value.convert(*semanticsOf(dtype), APFloat::rmNearestTiesToEven, &lost);
+    uint64_t bits = value.bitcastToAPInt().getZExtValue();
+    std::memcpy(bytes.data() + i * width, &bits, width); // little endian
+  }
+  return bytes;
+}
+
+} // namespace
+
+std::unique_ptr<ModuleParams> ModuleParams::open(ModuleOp module,
+                                                 std::string &error) {
+  error.clear();
+  auto attr =
+      module->getAttrOfType<ParamArchiveAttr>(ResqDialect::getParamsAttrName());
+  if (!attr)
+    return nullptr;
+  SmallString<256> path(attr.getPath());
+  if (sys::path::is_relative(path)) {
+    SmallString<256> beside(sourceFile(module.getLoc()));
+    sys::path::remove_filename(beside);
+    sys::path::append(beside, path);
+    if (sys::fs::exists(beside))
+      path = beside;
+  }
+  auto params = std::unique_ptr<ModuleParams>(new ModuleParams);
+  params->archivePath = path.str().str();
+  params->archive = params::Archive::open(params->archivePath, error);
+  if (!params->archive)
+    return nullptr;
+  return params;
+}
+
+std::optional<std::vector<int64_t>> ModuleParams::shape(StringRef name) const {
+  if (auto it = staged.find(name.str()); it != staged.end())
+    return it->second.shape;
+  if (const params::TensorInfo *info = archive->find(name.str()))
+    return info->shape;
+  return std::nullopt;
+}
+
+std::optional<std::vector<double>> ModuleParams::read(StringRef name) const {
+  if (auto it = staged.find(name.str()); it != staged.end()) {
+    const Staged &tensor = it->second;
+    return decode(tensor.dtype, tensor.bytes.data(),
+                  tensor.bytes.size() / params::dtypeSize(tensor.dtype));
+  }
+  const params::TensorInfo *info = archive->find(name.str());
+  if (!info || !semanticsOf(info->dtype))
+    return std::nullopt;
+  return decode(info->dtype, archive->data(*info),
+                info->byteSize() / params::dtypeSize(info->dtype));
+}
+
+bool ModuleParams::taken(const std::string &name) const {
+  return staged.count(name) || archive->find(name);
+}
+
+std::string ModuleParams::add(StringRef base, params::DType dtype,
+                              std::vector<int64_t> shape,
+                              std::vector<double> values) {
+  std::string name = base.str();
+  for (int suffix = 1; taken(name); ++suffix)
+    name = base.str() + "." + std::to_string(suffix);
+  staged[name] = Staged{dtype, std::move(shape), encode(dtype, values)};
+  stagedOrder.push_back(name);
+  return name;
+}
+
+bool ModuleParams::commit(std::string &error) {
+  if (staged.empty())
+    return true;
+  params::ArchiveWriter writer;
+  for (const params::TensorInfo &info : archive->tensors())
+    if (!writer.addBorrowed(info.name, info.dtype, info.shape,
+                            archive->data(info), info.byteSize(), error))
+      return false;
+  for (const std::string &name : stagedOrder) {
+    const Staged &tensor = staged[name];
+    if (!writer.addBorrowed(name, tensor.dtype, tensor.shape,
+                            tensor.bytes.data(), tensor.bytes.size(), error))
+      return false;
+  }
+  for (const auto &[key, value] : archive->metadata())
+    writer.setMetadata(key, value);
+  // The writer renames a temporary file over the archive; the mapping of
+  // the old file stays valid until it is reopened below.
+  if (!writer.write(archivePath, error))
+    return false;
+  archive = params::Archive::open(archivePath, error);
+  staged.clear();
+  stagedOrder.clear();
+  return archive != nullptr;
+}
+
+std::optional<std::vector<double>> constantValues(Value value,
+                                                  const ModuleParams *params) {
+  while (auto reshape = value.getDefiningOp<tosa::ReshapeOp>())
+    value = reshape.getInput1();
+  if (auto param = value.getDefiningOp<ParamOp>())
+    return params ? params->read(param.getName()) : std::nullopt;
+  DenseElementsAttr dense;
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  else if (auto constant = value.getDefiningOp<tosa::ConstOp>())
+    dense = dyn_cast<DenseElementsAttr>(constant.getValues());
+  if (!dense || !isa<FloatType>(dense.getElementType()))
+    return std::nullopt;
+  std::vector<double> values;
+  values.reserve(dense.getNumElements());
+  for (const APFloat &element : dense.getValues<APFloat>())
+    values.push_back(element.convertToDouble());
+  return values;
+}
+
+} // namespace resq

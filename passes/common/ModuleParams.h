@@ -1,0 +1,75 @@
+//===- ModuleParams.h - the parameter archive a module names ------*- C++
+//-*-===//
+//
+// Passes that look at weights (a pattern that must know two RoPE tables are
+// equal) or rewrite them (norm folding, rotation fusion, quantization) reach
+// the module's safetensors archive through this class.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_PASSES_COMMON_MODULEPARAMS_H
+#define RESQ_PASSES_COMMON_MODULEPARAMS_H
+
+#include "resq/params/Archive.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Value.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace resq {
+
+class ModuleParams {
+public:
+  /// Opens the archive `module` names in `resq.params`. A relative path is
+  /// resolved against the folder of the module's source file (its location)
+  /// first, then the working directory. Null if the module names no archive
+  /// or it cannot be read (`error` says why; empty when none is named).
+  static std::unique_ptr<ModuleParams> open(mlir::ModuleOp module,
+                                            std::string &error);
+
+  /// The archive's path as resolved.
+  const std::string &path() const { return archivePath; }
+
+  /// The shape of a tensor, staged or in the archive; nullopt if absent.
+  std::optional<std::vector<int64_t>> shape(llvm::StringRef name) const;
+  /// A float tensor's values (F64/F32/F16/BF16) in row-major order;
+  /// nullopt if absent or not a float tensor.
+  std::optional<std::vector<double>> read(llvm::StringRef name) const;
+
+  /// Adds a tensor, stored as `dtype` (a float type), under `base` or, if
+  /// that name is taken, `base.1`, `base.2`, ...; returns the name.
+  std::string add(llvm::StringRef base, params::DType dtype,
+                  std::vector<int64_t> shape, std::vector<double> values);
+  /// Rewrites the archive with the added tensors after the existing ones
+  /// (through a temporary file and a rename). False with `error` set.
+  bool commit(std::string &error);
+
+private:
+  struct Staged {
+    params::DType dtype;
+    std::vector<int64_t> shape;
+    std::vector<uint8_t> bytes;
+  };
+  bool taken(const std::string &name) const;
+
+  std::string archivePath;
+  std::unique_ptr<params::Archive> archive;
+  std::map<std::string, Staged> staged;
+  std::vector<std::string> stagedOrder;
+};
+
+/// The element values of a constant-valued IR value: a `resq.param` (read
+/// from `params`, which may be null), an `arith.constant` or `tosa.const`
+/// of dense floats, seen through `tosa.reshape` (row-major order is kept).
+/// Nullopt for anything else.
+std::optional<std::vector<double>> constantValues(mlir::Value value,
+                                                  const ModuleParams *params);
+
+} // namespace resq
+
+#endif // RESQ_PASSES_COMMON_MODULEPARAMS_H
