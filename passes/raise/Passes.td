@@ -20,10 +20,50 @@ def ResqRaiseTransformer : Pass<"resq-raise-transformer", "::mlir::ModuleOp"> {
       reshape(gamma)` with `gamma` a 1-D `resq.param` and the constants as
       the importer emits torch's Pow/ReduceMean/Add/Sqrt/Div/Mul chain.
 
-    The rest of the structure (RoPE, attention, the MLP as a unit) follows
-    in the quantization issue.
+    * `resq.rope`: interleaved pairs (`x[..., 0::2]`, `x[..., 1::2]` as
+      stride-2 slices or as a `[..., D/2, 2]` reshape; `e*cos - o*sin` and
+      `e*sin + o*cos` stacked back) and half-split pairs (`x*cos +
+      concat(-x2, x1)*sin`, whose tables must hold equal halves: checked
+      against the archive), in `[batch, heads, seq, dim]` or `[batch, seq,
+      heads, dim]` order (the latter gets transposes around the op);
+    * `resq.attention`: `softmax(scale * q k^T + mask) v` as two batched
+      `tosa.matmul`s around `linalg.softmax`, with K and V heads repeated
+      for grouped-query attention (reshape, `tosa.tile`, reshape) undone
+      into `kv_heads`; a constant additive mask stays the op's `mask`;
+    * `resq.embedding`: `tosa.gather` of a 2-D `resq.param` table with the
+      importer's wrap of negative ids.
+
+    Constant tables used twice (RoPE's cos and sin) must be the same: one
+    value, one parameter, or equal values read from the module's archive.
+    Without a readable archive RoPE is not raised (a warning says so).
   }];
   let dependentDialects = ["::resq::ResqDialect"];
+}
+
+def ResqReportStructure : Pass<"resq-report-structure", "::mlir::ModuleOp"> {
+  let summary = "Print the transformer layers found in raised IR";
+  let description = [{
+    Prints, for each function with `resq.attention` ops, one line per layer
+    naming the parts found (`attn_norm q k v rope attention o mlp_norm gate
+    up down`) or missing, the attention's heads, and whether the embedding,
+    the final norm and the lm_head were found. Run after
+    `--resq-raise-transformer`; the preparation, calibration and rotation
+    passes find their sites the same way.
+
+    ```
+    func @main: 2 layers (heads 4, kv_heads 2, head_dim 16)
+      layer 0: attn_norm q k v rope attention o mlp_norm gate up down
+      layer 1: attn_norm q k v rope attention o mlp_norm gate up down
+      embedding yes, final_norm yes, lm_head yes: complete
+    ```
+
+    The IR is not changed.
+  }];
+  let options = [
+    Option<"requireComplete", "require-complete", "bool", "false",
+           "Fail unless the module has attention and every function with "
+           "attention is a complete transformer">,
+  ];
 }
 
 #endif // RESQ_PASSES_RAISE_TD

@@ -1,0 +1,145 @@
+//===- TransformerStructure.cpp - the layers of a raised transformer ------===//
+
+#include "passes/common/TransformerStructure.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+using namespace mlir;
+
+namespace resq {
+
+namespace {
+
+/// Follows `value` back through layout ops (reshape, transpose) and RoPE,
+/// recording the RoPE, to the op that computes it.
+Operation *producerThroughLayout(Value value, RopeOp *rope = nullptr) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (auto r = dyn_cast<RopeOp>(op)) {
+      if (rope)
+        *rope = r;
+      value = r.getInput();
+    } else if (isa<tosa::ReshapeOp, tosa::TransposeOp>(op)) {
+      value = op->getOperand(0);
+    } else {
+      return op;
+    }
+  }
+  return nullptr;
+}
+
+/// The single user of `value` after layout ops (reshape, transpose), or null.
+Operation *userThroughLayout(Value value) {
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (!isa<tosa::ReshapeOp, tosa::TransposeOp>(user))
+      return user;
+    value = user->getResult(0);
+  }
+  return nullptr;
+}
+
+template <typename OpTy> OpTy userOfType(Value value) {
+  for (Operation *user : value.getUsers())
+    if (auto op = dyn_cast<OpTy>(user))
+      return op;
+  return nullptr;
+}
+
+void findMlp(TransformerLayer &layer) {
+  // The residual add after o, then the norm that reads it.
+  auto residual =
+      layer.o ? userOfType<tosa::AddOp>(layer.o.getResult()) : tosa::AddOp();
+  if (!residual)
+    return;
+  layer.mlpNorm = userOfType<RmsNormOp>(residual.getResult());
+  if (!layer.mlpNorm)
+    return;
+  for (Operation *user : layer.mlpNorm.getResult().getUsers()) {
+    auto linear = dyn_cast<LinearOp>(user);
+    if (!linear || linear.getInput() != layer.mlpNorm.getResult())
+      continue;
+    if (userOfType<SiluOp>(linear.getResult()))
+      layer.gate = linear;
+    else
+      layer.up = linear;
+  }
+  if (!layer.gate || !layer.up)
+    return;
+  auto silu = userOfType<SiluOp>(layer.gate.getResult());
+  auto product = userOfType<tosa::MulOp>(silu.getResult());
+  if (!product || (product.getInput1() != layer.up.getResult() &&
+                   product.getInput2() != layer.up.getResult()))
+    return;
+  if (auto down = userOfType<LinearOp>(product.getResult()))
+    if (down.getInput() == product.getResult())
+      layer.down = down;
+}
+
+} // namespace
+
+std::vector<std::string> TransformerLayer::missing() const {
+  std::vector<std::string> names;
+  auto need = [&](bool present, const char *name) {
+    if (!present)
+      names.push_back(name);
+  };
+  need(bool(attnNorm), "attn_norm");
+  need(bool(q), "q");
+  need(bool(k), "k");
+  need(bool(v), "v");
+  need(qRope && kRope, "rope");
+  need(bool(attention), "attention");
+  need(bool(o), "o");
+  need(bool(mlpNorm), "mlp_norm");
+  need(bool(gate), "gate");
+  need(bool(up), "up");
+  need(bool(down), "down");
+  return names;
+}
+
+bool TransformerStructure::complete() const {
+  if (!embedding || !finalNorm || !lmHead || layers.empty())
+    return false;
+  for (const TransformerLayer &layer : layers)
+    if (!layer.missing().empty())
+      return false;
+  return true;
+}
+
+TransformerStructure findTransformerStructure(func::FuncOp func) {
+  TransformerStructure model;
+  func.walk([&](Operation *op) {
+    if (auto embedding = dyn_cast<EmbeddingOp>(op);
+        embedding && !model.embedding)
+      model.embedding = embedding;
+    auto attention = dyn_cast<AttentionOp>(op);
+    if (!attention)
+      return;
+    TransformerLayer layer;
+    layer.attention = attention;
+    layer.q = dyn_cast_or_null<LinearOp>(
+        producerThroughLayout(attention.getQuery(), &layer.qRope));
+    layer.k = dyn_cast_or_null<LinearOp>(
+        producerThroughLayout(attention.getKey(), &layer.kRope));
+    layer.v =
+        dyn_cast_or_null<LinearOp>(producerThroughLayout(attention.getValue()));
+    if (layer.q && layer.k && layer.v &&
+        layer.q.getInput() == layer.k.getInput() &&
+        layer.q.getInput() == layer.v.getInput())
+      layer.attnNorm = layer.q.getInput().getDefiningOp<RmsNormOp>();
+    layer.o =
+        dyn_cast_or_null<LinearOp>(userThroughLayout(attention.getOutput()));
+    findMlp(layer);
+    model.layers.push_back(layer);
+  });
+  // The lm_head is a linear whose result is returned, after the final norm.
+  Operation *terminator = func.getBody().front().getTerminator();
+  for (Value result : terminator->getOperands())
+    if (auto linear = result.getDefiningOp<LinearOp>()) {
+      model.lmHead = linear;
+      model.finalNorm = linear.getInput().getDefiningOp<RmsNormOp>();
+    }
+  return model;
+}
+
+} // namespace resq

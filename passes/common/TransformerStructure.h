@@ -1,0 +1,53 @@
+//===- TransformerStructure.h - the layers of a raised transformer -*- C++
+//-*-===//
+//
+// After --resq-raise-transformer, a Llama-family model is a chain of resq
+// ops. This analysis names them: per layer the input norm, the q/k/v
+// projections, RoPE on q and k, attention, the output projection, the MLP
+// norm and the gate/up/down projections; around the layers the embedding,
+// the final norm and the lm_head. The report pass prints it; the
+// preparation, calibration and rotation passes find their sites through it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_PASSES_COMMON_TRANSFORMERSTRUCTURE_H
+#define RESQ_PASSES_COMMON_TRANSFORMERSTRUCTURE_H
+
+#include "dialects/resq/ResqOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+#include <vector>
+
+namespace resq {
+
+struct TransformerLayer {
+  RmsNormOp attnNorm;
+  LinearOp q, k, v, o;
+  RopeOp qRope, kRope;
+  AttentionOp attention;
+  RmsNormOp mlpNorm;
+  LinearOp gate, up, down;
+
+  /// The parts not found, by name ("q", "rope", "mlp_norm", ...); empty
+  /// when the layer is complete.
+  std::vector<std::string> missing() const;
+};
+
+struct TransformerStructure {
+  EmbeddingOp embedding;
+  std::vector<TransformerLayer> layers;
+  RmsNormOp finalNorm;
+  LinearOp lmHead;
+
+  /// Every layer complete, with embedding, final norm and lm_head.
+  bool complete() const;
+};
+
+/// Finds the layers of `func`, one per resq.attention op, in program order.
+TransformerStructure findTransformerStructure(mlir::func::FuncOp func);
+
+} // namespace resq
+
+#endif // RESQ_PASSES_COMMON_TRANSFORMERSTRUCTURE_H
