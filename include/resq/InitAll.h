@@ -11,6 +11,7 @@
 
 #include "dialects/resq/ResqDialect.h"
 #include "passes/lower/Passes.h"
+#include "passes/prepare/Passes.h"
 #include "passes/raise/Passes.h"
 #include "passes/simplify/Passes.h"
 
@@ -31,6 +32,7 @@ inline void registerResqPasses() {
   registerResqSimplifyPasses();
   registerResqLowerPasses();
   registerResqRaisePasses();
+  registerResqPreparePasses();
   registerResqCpuPipeline();
 }
 
