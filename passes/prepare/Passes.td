@@ -25,4 +25,24 @@ def ResqFoldNorms : Pass<"resq-fold-norms", "::mlir::ModuleOp"> {
   let dependentDialects = ["::resq::ResqDialect", "::mlir::arith::ArithDialect"];
 }
 
+def ResqUntieEmbeddings : Pass<"resq-untie-embeddings", "::mlir::ModuleOp"> {
+  let summary = "Give a tied output projection its own weight";
+  let description = [{
+    A model with tied embeddings reads the embedding table twice: rows by
+    `resq.embedding`, and transposed (`tosa.transpose` with perms `[1, 0]`)
+    as the output projection. Rotating the residual stream needs the two
+    separately (the table is multiplied by U on the right, the projection by
+    U^T on the left), so this pass replaces each transposed read by a new
+    parameter holding the transposed table (`<table>.untied`, added to the
+    module's archive). The function is unchanged bit for bit. Run before
+    `--resq-raise-transformer` to get the projection raised to
+    `resq.linear`.
+
+    Exports that already store a separate output weight (torch's ONNX
+    exporter writes a transposed copy of a tied table) have nothing to
+    untie; the pass then changes nothing.
+  }];
+  let dependentDialects = ["::resq::ResqDialect"];
+}
+
 #endif // RESQ_PASSES_PREPARE_TD

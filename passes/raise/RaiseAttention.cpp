@@ -96,6 +96,26 @@ bool sliceBounds(tosa::SliceOp slice, SmallVector<int64_t> &start,
          tosa::getConstShapeValues(slice.getSize().getDefiningOp(), size);
 }
 
+/// The source of an extract_slice that takes `count` channels of the last
+/// dim from `begin` with `stride`, and all of every other dim; else null.
+Value lastDimSlice(tensor::ExtractSliceOp slice, int64_t begin, int64_t count,
+                   int64_t stride) {
+  Value x = slice.getSource();
+  ArrayRef<int64_t> full = shapeOf(x);
+  ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+  ArrayRef<int64_t> sizes = slice.getStaticSizes();
+  ArrayRef<int64_t> strides = slice.getStaticStrides();
+  if (offsets.size() != full.size())
+    return {};
+  for (size_t d = 0; d + 1 < full.size(); ++d)
+    if (offsets[d] != 0 || sizes[d] != full[d] || strides[d] != 1)
+      return {};
+  return offsets.back() == begin && sizes.back() == count &&
+                 strides.back() == stride
+             ? x
+             : Value();
+}
+
 /// If `value` is channels [begin, begin + count) of the last dim of some x
 /// (all of every other dim), returns x.
 Value lastDimRange(Value value, int64_t begin, int64_t count) {
@@ -110,22 +130,8 @@ Value lastDimRange(Value value, int64_t begin, int64_t count) {
         return {};
     return start.back() == begin && size.back() == count ? x : Value();
   }
-  if (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>()) {
-    Value x = slice.getSource();
-    ArrayRef<int64_t> full = shapeOf(x);
-    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
-    ArrayRef<int64_t> sizes = slice.getStaticSizes();
-    ArrayRef<int64_t> strides = slice.getStaticStrides();
-    if (offsets.size() != full.size())
-      return {};
-    for (size_t d = 0; d + 1 < full.size(); ++d)
-      if (offsets[d] != 0 || sizes[d] != full[d] || strides[d] != 1)
-        return {};
-    return offsets.back() == begin && sizes.back() == count &&
-                   strides.back() == 1
-               ? x
-               : Value();
-  }
+  if (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>())
+    return lastDimSlice(slice, begin, count, 1);
   return {};
 }
 
@@ -134,20 +140,8 @@ Value lastDimRange(Value value, int64_t begin, int64_t count) {
 /// extract_slice, and reshape(slice(reshape(x, [..., D/2, 2]))).
 Value pairMember(Value value, int64_t index) {
   if (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>()) {
-    Value x = slice.getSource();
-    ArrayRef<int64_t> full = shapeOf(x);
-    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
-    ArrayRef<int64_t> sizes = slice.getStaticSizes();
-    ArrayRef<int64_t> strides = slice.getStaticStrides();
-    if (offsets.size() != full.size() || full.back() % 2)
-      return {};
-    for (size_t d = 0; d + 1 < full.size(); ++d)
-      if (offsets[d] != 0 || sizes[d] != full[d] || strides[d] != 1)
-        return {};
-    return offsets.back() == index && sizes.back() == full.back() / 2 &&
-                   strides.back() == 2
-               ? x
-               : Value();
+    int64_t dim = shapeOf(slice.getSource()).back();
+    return dim % 2 ? Value() : lastDimSlice(slice, index, dim / 2, 2);
   }
   auto squeeze = value.getDefiningOp<tosa::ReshapeOp>();
   auto slice =
