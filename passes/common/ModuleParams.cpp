@@ -114,6 +114,17 @@ std::unique_ptr<ModuleParams> ModuleParams::open(ModuleOp module,
   return params;
 }
 
+std::unique_ptr<ModuleParams> ModuleParams::openOrReport(ModuleOp module,
+                                                         StringRef pass) {
+  std::string error;
+  std::unique_ptr<ModuleParams> params = open(module, error);
+  if (!params)
+    module.emitError() << "--" << pass
+                       << " needs the module's parameter archive: "
+                       << (error.empty() ? "the module names none" : error);
+  return params;
+}
+
 std::optional<std::vector<int64_t>> ModuleParams::shape(StringRef name) const {
   if (auto it = staged.find(name.str()); it != staged.end())
     return it->second.shape;

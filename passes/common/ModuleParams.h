@@ -32,6 +32,11 @@ public:
   static std::unique_ptr<ModuleParams> open(mlir::ModuleOp module,
                                             std::string &error);
 
+  /// As open(), but reports on `module` why `pass` (its command-line name)
+  /// cannot run without the archive.
+  static std::unique_ptr<ModuleParams> openOrReport(mlir::ModuleOp module,
+                                                    llvm::StringRef pass);
+
   /// The archive's path as resolved.
   const std::string &path() const { return archivePath; }
 

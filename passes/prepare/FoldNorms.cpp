@@ -39,15 +39,11 @@ std::optional<SmallVector<resq::LinearOp>> foldableLinears(resq::RmsNormOp norm,
 struct FoldNorms : resq::impl::ResqFoldNormsBase<FoldNorms> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string error;
     std::unique_ptr<resq::ModuleParams> params =
-        resq::ModuleParams::open(module, error);
-    if (!params) {
-      module.emitError() << "--resq-fold-norms needs the module's parameter "
-                            "archive: "
-                         << (error.empty() ? "the module names none" : error);
+        resq::ModuleParams::openOrReport(module, "resq-fold-norms");
+    if (!params)
       return signalPassFailure();
-    }
+    std::string error;
     bool failed = false;
     module.walk([&](resq::RmsNormOp norm) {
       auto gammaType = cast<RankedTensorType>(norm.getGamma().getType());

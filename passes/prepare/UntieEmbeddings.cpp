@@ -45,15 +45,11 @@ struct UntieEmbeddings : resq::impl::ResqUntieEmbeddingsBase<UntieEmbeddings> {
     if (tied.empty())
       return markAllAnalysesPreserved();
 
-    std::string error;
     std::unique_ptr<resq::ModuleParams> params =
-        resq::ModuleParams::open(module, error);
-    if (!params) {
-      module.emitError() << "--resq-untie-embeddings needs the module's "
-                            "parameter archive: "
-                         << (error.empty() ? "the module names none" : error);
+        resq::ModuleParams::openOrReport(module, "resq-untie-embeddings");
+    if (!params)
       return signalPassFailure();
-    }
+    std::string error;
     llvm::StringMap<std::string> untied; // table -> its transposed copy
     for (tosa::TransposeOp transpose : tied) {
       auto table = transpose.getInput1().getDefiningOp<resq::ParamOp>();
