@@ -10,6 +10,7 @@
 #define RESQ_INITALL_H
 
 #include "dialects/resq/ResqDialect.h"
+#include "passes/calibrate/Passes.h"
 #include "passes/lower/Passes.h"
 #include "passes/prepare/Passes.h"
 #include "passes/raise/Passes.h"
@@ -33,6 +34,7 @@ inline void registerResqPasses() {
   registerResqLowerPasses();
   registerResqRaisePasses();
   registerResqPreparePasses();
+  registerResqCalibratePasses();
   registerResqCpuPipeline();
 }
 

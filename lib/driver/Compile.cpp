@@ -3,11 +3,14 @@
 #include "resq/driver/Compile.h"
 
 #include "EmitNative.h"
+#include "dialects/resq/ResqAttributes.h"
+#include "passes/common/TransformerStructure.h"
 #include "passes/lower/Passes.h"
 #include "resq/InitAll.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -78,6 +81,12 @@ LogicalResult writeText(StringRef path,
   return success();
 }
 
+/// Pipelines are built from their text, which names registered passes.
+void registerPassesOnce() {
+  static std::once_flag registered;
+  std::call_once(registered, [] { resq::registerAllPasses(); });
+}
+
 } // namespace
 
 void resq::driver::registerDriverDialects(DialectRegistry &registry) {
@@ -86,11 +95,47 @@ void resq::driver::registerDriverDialects(DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
 }
 
+LogicalResult resq::driver::prepareTransformer(ModuleOp module,
+                                               const std::string &archivePath) {
+  registerPassesOnce();
+  MLIRContext *context = module->getContext();
+  // Passes find the archive through the module; name it by its full path
+  // while they run.
+  auto attrName = resq::ResqDialect::getParamsAttrName();
+  mlir::Attribute named = module->getAttr(attrName);
+  SmallString<256> absolute(archivePath);
+  sys::fs::make_absolute(absolute);
+  module->setAttr(attrName, resq::ParamArchiveAttr::get(context, absolute));
+  mlir::PassManager pm(context);
+  LogicalResult parsed = parsePassPipeline(
+      "resq-untie-embeddings,resq-raise-transformer,resq-fold-norms", pm);
+  bool ok = succeeded(parsed) && succeeded(pm.run(module));
+  module->setAttr(attrName, named);
+  if (!ok)
+    return failure();
+  bool found = false;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    resq::TransformerStructure model = resq::findTransformerStructure(func);
+    if (model.layers.empty())
+      continue;
+    found = true;
+    if (!model.complete())
+      return func.emitError()
+             << "resq found only part of the transformer in @"
+             << func.getSymName()
+             << "; `resq-opt --resq-raise-transformer --resq-report-structure` "
+                "shows what is missing";
+  }
+  if (!found)
+    return module.emitError()
+           << "no attention found: the model is not a transformer resq can "
+              "raise";
+  return success();
+}
+
 LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,
                                                StringRef entry) {
-  // The pipeline is built from its text, which names registered passes.
-  static std::once_flag registered;
-  std::call_once(registered, [] { resq::registerAllPasses(); });
+  registerPassesOnce();
   mlir::PassManager pm(module->getContext());
   if (failed(buildResqCpuPipeline(pm, entry, /*runtimeKernels=*/true)))
     return module.emitError() << "internal error: the CPU pipeline does not "
@@ -114,6 +159,9 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
     if (!module)
       return failure();
   }
+  if (options.beforeLowering &&
+      failed(options.beforeLowering(*module, archivePath)))
+    return failure();
   {
     StageTimer timer(options.verbose, "lower to the LLVM dialect");
     if (failed(lowerToLLVMDialect(*module, options.entry)))

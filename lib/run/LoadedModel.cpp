@@ -74,20 +74,45 @@ LoadedModel::openJit(const std::string &path, const OnnxImportOptions &import,
   });
   mlir::OwningOpRef<mlir::ModuleOp> module =
       driver::loadModel(path, context, import, loaded->temporaryArchive);
-  if (module)
-    loaded->jit = driver::JitModel::compile(*module, "main");
-  if (!module || !loaded->jit) {
-    error = diagnostics.empty() ? "JIT compilation failed" : diagnostics;
+  if (!module) {
+    error = diagnostics.empty() ? "cannot load the model" : diagnostics;
     return nullptr;
   }
-  loaded->model = loaded->jit->model();
-  if (resq_model_bind_archive(loaded->model, archive.c_str()) != RESQ_OK) {
-    error = resq_last_error();
-    return nullptr;
-  }
-  if (!loaded->describe(error))
+  if (!loaded->compileAndBind(*module, loaded->temporaryArchive, error))
     return nullptr;
   return loaded;
+}
+
+std::unique_ptr<LoadedModel> LoadedModel::fromModule(mlir::ModuleOp module,
+                                                     const std::string &archive,
+                                                     std::string &error) {
+  std::unique_ptr<LoadedModel> loaded(new LoadedModel);
+  if (!loaded->compileAndBind(module, archive, error))
+    return nullptr;
+  return loaded;
+}
+
+bool LoadedModel::compileAndBind(mlir::ModuleOp module,
+                                 const std::string &archive,
+                                 std::string &error) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(
+      module->getContext(), [&](mlir::Diagnostic &diag) {
+        os << diag.getLocation() << ": " << diag.str() << "\n";
+        return mlir::success();
+      });
+  jit = driver::JitModel::compile(module, "main");
+  if (!jit) {
+    error = diagnostics.empty() ? "JIT compilation failed" : diagnostics;
+    return false;
+  }
+  model = jit->model();
+  if (resq_model_bind_archive(model, archive.c_str()) != RESQ_OK) {
+    error = resq_last_error();
+    return false;
+  }
+  return describe(error);
 }
 
 bool LoadedModel::run(const std::vector<tensorio::Tensor> &inputs,

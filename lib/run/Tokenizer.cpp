@@ -10,8 +10,10 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cstring>
 #include <dlfcn.h>
 
 using namespace resq::run;
@@ -135,4 +137,31 @@ std::unique_ptr<Tokenizer> Tokenizer::load(const std::string &path,
 bool resq::run::haveSentencePiece() {
   std::string error;
   return loadShim(error) != nullptr;
+}
+
+bool resq::run::readTokenFile(const std::string &path,
+                              const Tokenizer *tokenizer, tensorio::Tensor &ids,
+                              std::string &error) {
+  llvm::StringRef name(path);
+  if (name.ends_with(".npy") || name.ends_with(".pb"))
+    return tensorio::readTensorFile(path, ids, error);
+  if (!tokenizer) {
+    error = "'" + path +
+            "' is text: it needs --tokenizer MODEL (a "
+            "SentencePiece .model file)";
+    return false;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::vector<int64_t> tokens;
+  if (!tokenizer->encode((*buffer)->getBuffer().str(), tokens, error))
+    return false;
+  ids.dtype = params::DType::I64;
+  ids.shape = {int64_t(tokens.size())};
+  ids.bytes.resize(tokens.size() * sizeof(int64_t));
+  std::memcpy(ids.bytes.data(), tokens.data(), ids.bytes.size());
+  return true;
 }

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Calibration.h"
+
 #include "resq/cli/CommandLine.h"
 #include "resq/driver/Compile.h"
 
@@ -69,6 +71,33 @@ static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
     cl::cat(category));
+static cl::opt<bool> prepare(
+    "prepare",
+    cl::desc("Raise the transformer and fold its norms before compiling "
+             "(implied by --calibrate)"),
+    cl::cat(category));
+static cl::opt<std::string> calibrationData(
+    "calibrate",
+    cl::desc("Calibrate on these tokens: ids (.npy/.pb, [N] or [N, T]) or "
+             "text with --tokenizer; writes <out>/calibration.safetensors"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    tokenizerPath("tokenizer",
+                  cl::desc("SentencePiece .model for text calibration data"),
+                  cl::value_desc("file"), cl::cat(category));
+static cl::opt<int64_t>
+    calibrationTokens("calib-tokens",
+                      cl::desc("Calibration tokens (default: all the data)"),
+                      cl::init(0), cl::cat(category));
+static cl::opt<int64_t> calibrationSequence(
+    "calib-seq",
+    cl::desc("Calibration window length: the compiled sequence length, "
+             "which --input-shape sets (checked)"),
+    cl::init(0), cl::cat(category));
+static cl::opt<int64_t> bosId("bos-id",
+                              cl::desc("Start every calibration window with "
+                                       "this token"),
+                              cl::init(-1), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
                              cl::cat(category));
 
@@ -100,9 +129,23 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  CalibrationFlags calibration;
+  calibration.data = calibrationData;
+  calibration.tokenizer = tokenizerPath;
+  calibration.tokens = calibrationTokens;
+  calibration.sequence = calibrationSequence;
+  if (bosId >= 0)
+    calibration.bosId = bosId;
+  calibration.statsPath = outputDir + "/calibration.safetensors";
+  if (prepare || !calibration.data.empty())
+    options.beforeLowering = [&](mlir::ModuleOp module,
+                                 const std::string &archive) {
+      return prepareAndCalibrate(module, archive, calibration);
+    };
   mlir::DialectRegistry registry;
   resq::driver::registerDriverDialects(registry);
   mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
   mlir::ScopedDiagnosticHandler diagnostics(&context,
                                             resq::driver::printPlainDiagnostic);
   if (mlir::failed(resq::driver::compileModel(inputFile, context, options)))

@@ -223,36 +223,17 @@ static int runGenerate(run::LoadedModel &model) {
   return 0;
 }
 
-/// Token ids of a text file, as a tensor of shape [N].
-static bool readTextIds(tensorio::Tensor &ids, std::string &error) {
-  const run::Tokenizer *tok = tokenizer(error);
-  if (!tok)
-    return false;
-  auto buffer = MemoryBuffer::getFile(perplexityFile);
-  if (!buffer) {
-    error = "cannot open '" + perplexityFile + "'";
-    return false;
-  }
-  std::vector<int64_t> tokens;
-  if (!tok->encode((*buffer)->getBuffer().str(), tokens, error))
-    return false;
-  ids.dtype = params::DType::I64;
-  ids.shape = {int64_t(tokens.size())};
-  ids.bytes.resize(tokens.size() * sizeof(int64_t));
-  std::memcpy(ids.bytes.data(), tokens.data(), ids.bytes.size());
-  errs() << "resq-run: " << perplexityFile << ": " << tokens.size()
-         << " tokens\n";
-  return true;
-}
-
 static int runPerplexity(run::LoadedModel &model) {
   tensorio::Tensor ids;
   std::string error;
-  bool read = isTensorFile(perplexityFile)
-                  ? tensorio::readTensorFile(perplexityFile, ids, error)
-                  : readTextIds(ids, error);
-  if (!read)
+  const run::Tokenizer *tok = nullptr;
+  if (!isTensorFile(perplexityFile) && !(tok = tokenizer(error)))
     return fail(error);
+  if (!run::readTokenFile(perplexityFile, tok, ids, error))
+    return fail(error);
+  if (tok)
+    errs() << "resq-run: " << perplexityFile << ": " << ids.shape[0]
+           << " tokens\n";
   run::PerplexityOptions options;
   if (bosId >= 0)
     options.bosId = bosId;

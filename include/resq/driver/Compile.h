@@ -18,6 +18,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
 #include <string>
 
 namespace resq::driver {
@@ -42,6 +43,10 @@ struct CompileOptions {
   std::string runtimeLibrary;
   /// Print each stage and its time to errs().
   bool verbose = false;
+  /// Runs on the loaded module before it is lowered (preparation,
+  /// calibration, quantization), given the archive it names.
+  std::function<mlir::LogicalResult(mlir::ModuleOp, const std::string &)>
+      beforeLowering;
 };
 
 /// The fixed file names inside an output folder.
@@ -56,6 +61,13 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef inputPath,
                                             mlir::MLIRContext &context,
                                             const OnnxImportOptions &import,
                                             llvm::StringRef archivePath);
+
+/// Raises a loaded transformer and prepares it for rotation and
+/// quantization: --resq-untie-embeddings, --resq-raise-transformer,
+/// --resq-fold-norms. Fails (with a diagnostic naming the missing parts)
+/// unless every layer was found. `archivePath` is the module's archive.
+mlir::LogicalResult prepareTransformer(mlir::ModuleOp module,
+                                       const std::string &archivePath);
 
 /// Runs --resq-lower-to-cpu{entry=...} on `module`.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

@@ -41,6 +41,11 @@ public:
   static std::unique_ptr<LoadedModel> openJit(const std::string &path,
                                               const OnnxImportOptions &import,
                                               std::string &error);
+  /// JIT-compiles `module` (which is lowered in place) and binds the
+  /// parameters in `archive`.
+  static std::unique_ptr<LoadedModel> fromModule(mlir::ModuleOp module,
+                                                 const std::string &archive,
+                                                 std::string &error);
   ~LoadedModel();
 
   const std::vector<TensorSpec> &inputs() const { return inputSpecs; }
@@ -57,6 +62,8 @@ public:
 private:
   LoadedModel() = default;
   bool describe(std::string &error);
+  bool compileAndBind(mlir::ModuleOp module, const std::string &archive,
+                      std::string &error);
 
   resq_model *model = nullptr;
   std::unique_ptr<driver::JitModel> jit;

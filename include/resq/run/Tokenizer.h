@@ -11,6 +11,8 @@
 #ifndef RESQ_RUN_TOKENIZER_H
 #define RESQ_RUN_TOKENIZER_H
 
+#include "resq/tensorio/TensorFile.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +36,12 @@ public:
   /// The BOS id, or -1 if the model has none.
   virtual int64_t bosId() const = 0;
 };
+
+/// Token ids from `path`: a tensor file (.npy or .pb) as it is, or a text
+/// file encoded with `tokenizer` as one stream of shape [N] (an error when
+/// `tokenizer` is null).
+bool readTokenFile(const std::string &path, const Tokenizer *tokenizer,
+                   tensorio::Tensor &ids, std::string &error);
 
 /// Whether this build can load SentencePiece models.
 bool haveSentencePiece();
