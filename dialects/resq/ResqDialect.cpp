@@ -60,6 +60,17 @@ LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
              << "'resq.abi' must be a string attribute of a builtin.module";
     return success();
   }
+  // The rotation scheme applied, written by --resq-rotate and read by the
+  // quantization pass.
+  if (attr.getName() == getRotationAttrName()) {
+    auto scheme = dyn_cast<StringAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !scheme ||
+        (scheme.getValue() != "hadamard" && scheme.getValue() != "resq"))
+      return op->emitError() << "'" << getRotationAttrName()
+                             << "' must be \"hadamard\" or \"resq\" on a "
+                                "builtin.module";
+    return success();
+  }
   if (attr.getName() != getParamsAttrName())
     return op->emitError() << "unknown resq attribute '"
                            << attr.getName().getValue() << "'";

@@ -38,6 +38,10 @@ def Resq_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getParamsAttrName() {
       return ::llvm::StringLiteral("resq.params");
     }
+    /// The module attribute that records the rotation scheme applied.
+    static constexpr ::llvm::StringLiteral getRotationAttrName() {
+      return ::llvm::StringLiteral("resq.rotation");
+    }
 
   private:
     void registerAttributes();

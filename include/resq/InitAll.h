@@ -14,6 +14,7 @@
 #include "passes/lower/Passes.h"
 #include "passes/prepare/Passes.h"
 #include "passes/raise/Passes.h"
+#include "passes/rotate/Passes.h"
 #include "passes/simplify/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -35,6 +36,7 @@ inline void registerResqPasses() {
   registerResqRaisePasses();
   registerResqPreparePasses();
   registerResqCalibratePasses();
+  registerResqRotatePasses();
   registerResqCpuPipeline();
 }
 

@@ -4,6 +4,7 @@
 #include "resq/numerics/Gptq.h"
 #include "resq/numerics/Hadamard.h"
 #include "resq/numerics/HadamardSize.h"
+#include "resq/numerics/PcaRotation.h"
 #include "resq/numerics/RandomOrthogonal.h"
 #include "resq/numerics/RandomSigns.h"
 #include "resq/numerics/RoundToNearest.h"
@@ -338,3 +339,34 @@ TEST(Gptq, DeadFeatureIsZero) {
 }
 
 } // namespace
+
+// ResQ's basis: orthogonal, and the last `high` channels of the rotated space
+// carry the largest variance: with a covariance whose variances are known,
+// U^T C U restricted to the high block has exactly the top eigenvalues'
+// sum as its trace (the random rotations only mix within blocks).
+TEST(PcaRotation, HighBlockSpansTheTopEigenvectors) {
+  const int64_t n = 24, high = 3;
+  Eigen::MatrixXd basis = resq::numerics::randomOrthogonal(n, 11);
+  Eigen::VectorXd variances(n);
+  for (int64_t i = 0; i < n; ++i)
+    variances[i] = 1.0 + double((i * 7) % n); // a permutation of 1..n
+  Eigen::MatrixXd c = basis * variances.asDiagonal() * basis.transpose();
+  Eigen::MatrixXd u = resq::numerics::pcaRotation(c, high, 0.0, 5);
+  EXPECT_LT((u.transpose() * u - Eigen::MatrixXd::Identity(n, n)).norm(),
+            1e-10);
+  Eigen::MatrixXd rotated = u.transpose() * c * u;
+  double top = double(n) + double(n - 1) + double(n - 2);
+  EXPECT_NEAR(rotated.bottomRightCorner(high, high).trace(), top, 1e-9);
+  // The blocks do not mix: the off-diagonal block vanishes.
+  EXPECT_LT(rotated.topRightCorner(n - high, high).norm(), 1e-9);
+  // Damping adds damp * mean(diag) to every eigenvalue, not the basis.
+  Eigen::MatrixXd damped = resq::numerics::pcaRotation(c, high, 0.01, 5);
+  EXPECT_LT((damped - u).norm(), 1e-8);
+}
+
+TEST(PcaRotation, HighChannels) {
+  EXPECT_EQ(resq::numerics::highChannels(64, 0.125), 8);
+  EXPECT_EQ(resq::numerics::highChannels(8, 0.125), 1);
+  EXPECT_EQ(resq::numerics::highChannels(4, 0.125), 1);
+  EXPECT_EQ(resq::numerics::highChannels(172, 0.125), 22);
+}

@@ -1,0 +1,33 @@
+//===- PcaRotation.h - ResQ's PCA-based rotations -------------------*- C++
+//-*-===//
+//
+// The basis ResQ rotates a space into: principal components of calibration
+// covariance, lowest variance first, with independent random rotations
+// inside the low and the high block (ALGORITHMS.md §4).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_NUMERICS_PCAROTATION_H
+#define RESQ_NUMERICS_PCAROTATION_H
+
+#include <Eigen/Core>
+
+#include <cstdint>
+
+namespace resq::numerics {
+
+/// The PCA basis of covariance `c` (eigenvectors as columns, eigenvalues
+/// ascending, so the last columns span the highest variance), damped by
+/// `damp * mean(diag c)`, times blockdiag(R_low, R_high) of independent
+/// random orthogonal rotations from `seed`; the high block has `high`
+/// columns.
+Eigen::MatrixXd pcaRotation(const Eigen::MatrixXd &c, int64_t high, double damp,
+                            uint64_t seed);
+
+/// The number of high-precision channels of a space of `n`: round(n * f),
+/// at least 1 and at most n.
+int64_t highChannels(int64_t n, double fraction);
+
+} // namespace resq::numerics
+
+#endif // RESQ_NUMERICS_PCAROTATION_H

@@ -1,0 +1,57 @@
+//===- Passes.td - rotations of a prepared transformer -----*- tablegen -*-===//
+
+#ifndef RESQ_PASSES_ROTATE_TD
+#define RESQ_PASSES_ROTATE_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
+  let summary = "Rotate a prepared transformer (QuaRot-style Hadamard or ResQ)";
+  let description = [{
+    Applies the rotations of ALGORITHMS.md §2-4 to a raised model whose
+    norms are folded (`--resq-fold-norms`; every RMSNorm scale must be 1).
+    Rows are vectors (`y = x W`, `W` is `[in, out]`).
+
+    * Residual stream, `U` (`d x d`), fused: embedding `E <- E U`; q, k, v,
+      gate, up and the lm_head `W <- U^T W`; o and down `W <- W U`.
+    * Values, `U_B` (`hd x hd` per KV head), fused: the v columns of KV head
+      `h` `<- W_v[:, h] U_B[h]`, the o rows of every query head of its group
+      `<- U_B[h]^T W_o[rows]`.
+    * Queries and keys after RoPE, `U_C` (`hd x hd` per layer), online: a
+      `resq.rotate` on both (`q k^T` is unchanged).
+    * The down projection's input, `U_D` (`d_ff x d_ff` randomized
+      Hadamard), online: a `resq.rotate` before down, `W_down <- U_D^T
+      W_down`.
+
+    `scheme=hadamard` (QuaRot-style): `U`, `U_B`, `U_C` are randomized
+    Hadamard transforms (seeds `seed`, `seed + 1`, `seed + 2`; `U_D` uses
+    `seed + 3`). `scheme=resq`: each is a PCA basis from the calibration
+    statistics (`stats`, written by `resq-compile --calibrate`), eigenvalues
+    ascending so that the last `high-fraction` of the channels span the
+    highest-variance subspace, times independent seeded random orthogonal
+    rotations within the low and the high block: `U_A = P_A blockdiag(R_low,
+    R_high)` from `C_A = (sum_l H_attn[l] + H_mlp[l]) / (2 N L)`, `U_B[l, h]`
+    from `H_V[l, h] / N`, `U_C[l]` from `sum_h H_K[l, h] / (N n_kv)`; each
+    covariance is damped by `damp * mean(diag C)` first.
+
+    The rotated weights are new archive tensors (`<name>.rotated`); `U_C`
+    matrices are archive tensors too (`layers.L.rotate_qk`). The model
+    computes the same logits (1e-4; `test/Passes/rotate-model.test`). The
+    module records the scheme in `resq.rotation` for the quantization pass.
+  }];
+  let options = [
+    Option<"scheme", "scheme", "std::string", "\"hadamard\"",
+           "hadamard (QuaRot-style) or resq (PCA bases from calibration)">,
+    Option<"seed", "seed", "int64_t", "0",
+           "Seed of the random signs and random orthogonal blocks">,
+    Option<"stats", "stats", "std::string", "\"\"",
+           "The statistics archive of resq-compile --calibrate (scheme=resq)">,
+    Option<"highFraction", "high-fraction", "double", "0.125",
+           "Fraction of each space kept as the high-variance subspace "
+           "(scheme=resq; ResQ uses 1/8)">,
+    Option<"damp", "damp", "double", "0.01",
+           "Damping of each covariance, relative to its mean diagonal">,
+  ];
+}
+
+#endif // RESQ_PASSES_ROTATE_TD

@@ -1,0 +1,346 @@
+//===- Rotate.cpp - QuaRot-style and ResQ rotations -----------------------===//
+//
+// Reads the weights a rotation touches from the archive, multiplies them in
+// float64 and writes the results as new tensors; inserts the online
+// rotations as resq.rotate ops. The matrices come from lib/numerics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/common/ModuleParams.h"
+#include "passes/common/TransformerStructure.h"
+#include "passes/rotate/Passes.h"
+
+#include "resq/numerics/Hadamard.h"
+#include "resq/numerics/PcaRotation.h"
+#include "resq/params/Archive.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <cstring>
+
+namespace resq {
+#define GEN_PASS_DEF_RESQROTATE
+#include "passes/rotate/Passes.h.inc"
+} // namespace resq
+
+using namespace mlir;
+using RowMatrix =
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+namespace {
+
+/// Calibration statistics: sums of X^T X per site and group, and N.
+class Statistics {
+public:
+  bool open(const std::string &path, std::string &error) {
+    archive = resq::params::Archive::open(path, error);
+    if (!archive)
+      return false;
+    auto tokensEntry = archive->metadata().find("tokens");
+    if (tokensEntry == archive->metadata().end() ||
+        (tokens = std::atoll(tokensEntry->second.c_str())) <= 0) {
+      error = "'" + path + "' has no token count: not a statistics archive";
+      return false;
+    }
+    return true;
+  }
+  /// The [width, width] sum of group `g` at `site`, divided by N.
+  std::optional<Eigen::MatrixXd> mean(const std::string &site, int64_t g,
+                                      std::string &error) const {
+    const resq::params::TensorInfo *info = archive->find(site);
+    if (!info || info->dtype != resq::params::DType::F64 ||
+        info->shape.size() != 3 || g >= info->shape[0]) {
+      error = "the statistics have no float64 [groups, w, w] '" + site +
+              "': are they of this model?";
+      return std::nullopt;
+    }
+    int64_t w = info->shape[1];
+    Eigen::MatrixXd m(w, w);
+    std::memcpy(m.data(), archive->data(*info) + g * w * w * sizeof(double),
+                w * w * sizeof(double));
+    return m / double(tokens);
+  }
+
+private:
+  std::shared_ptr<resq::params::Archive> archive;
+  int64_t tokens = 0;
+};
+
+struct Rotate : resq::impl::ResqRotateBase<Rotate> {
+  using ResqRotateBase::ResqRotateBase;
+
+  resq::ModuleParams *params = nullptr;
+  Statistics statistics;
+  bool failed = false;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (scheme != "hadamard" && scheme != "resq") {
+      module.emitError() << "--resq-rotate: scheme '" << scheme
+                         << "' is not hadamard or resq";
+      return signalPassFailure();
+    }
+    if (highFraction <= 0 || highFraction >= 1) {
+      module.emitError() << "--resq-rotate: high-fraction must be in (0, 1)";
+      return signalPassFailure();
+    }
+    std::string error;
+    if (scheme == "resq" && (stats.empty() || !statistics.open(stats, error))) {
+      module.emitError() << "--resq-rotate scheme=resq needs the calibration "
+                            "statistics (stats=FILE): "
+                         << (stats.empty() ? "none given" : error);
+      return signalPassFailure();
+    }
+    std::unique_ptr<resq::ModuleParams> opened =
+        resq::ModuleParams::openOrReport(module, "resq-rotate");
+    if (!opened)
+      return signalPassFailure();
+    params = opened.get();
+    bool found = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      resq::TransformerStructure model = resq::findTransformerStructure(func);
+      if (model.layers.empty())
+        continue;
+      found = true;
+      if (!model.complete()) {
+        func.emitError() << "@" << func.getSymName()
+                         << " is not a complete transformer";
+        return signalPassFailure();
+      }
+      rotate(model);
+      if (failed)
+        return signalPassFailure();
+    }
+    if (!found) {
+      module.emitError() << "no resq.attention found: run "
+                            "--resq-raise-transformer first";
+      return signalPassFailure();
+    }
+    if (!params->commit(error)) {
+      module.emitError() << "cannot write the parameter archive: " << error;
+      return signalPassFailure();
+    }
+    module->setAttr(resq::ResqDialect::getRotationAttrName(),
+                    StringAttr::get(module.getContext(), scheme));
+  }
+
+  //===--- weights ---------------------------------------------------===//
+
+  std::optional<RowMatrix> read(Value weight) {
+    auto param = weight.getDefiningOp<resq::ParamOp>();
+    std::optional<std::vector<double>> values =
+        param ? params->read(param.getName()) : std::nullopt;
+    std::optional<std::vector<int64_t>> shape =
+        param ? params->shape(param.getName()) : std::nullopt;
+    if (!values || !shape || shape->size() != 2 ||
+        !cast<RankedTensorType>(weight.getType()).getElementType().isF32()) {
+      emitError(weight.getLoc()) << "cannot read an f32 matrix parameter";
+      failed = true;
+      return std::nullopt;
+    }
+    return Eigen::Map<RowMatrix>(values->data(), (*shape)[0], (*shape)[1]);
+  }
+
+  /// Makes `use` read a new parameter holding `value`.
+  void write(OpOperand &use, const RowMatrix &value) {
+    auto old = use.get().getDefiningOp<resq::ParamOp>();
+    std::vector<double> data(value.data(), value.data() + value.size());
+    std::string name =
+        params->add(old.getName().str() + ".rotated", resq::params::DType::F32,
+                    {value.rows(), value.cols()}, std::move(data));
+    OpBuilder b(use.getOwner());
+    use.set(resq::ParamOp::create(b, old.getLoc(), old.getType(), name));
+  }
+
+  /// W <- left * W * right (either may be empty: identity).
+  void transform(resq::LinearOp linear, const Eigen::MatrixXd *left,
+                 const Eigen::MatrixXd *right) {
+    std::optional<RowMatrix> w = read(linear.getWeight());
+    if (!w)
+      return;
+    RowMatrix result = *w;
+    if (left)
+      result = *left * result;
+    if (right)
+      result = result * *right;
+    write(linear.getWeightMutable(), result);
+  }
+
+  //===--- matrices --------------------------------------------------===//
+
+  std::optional<Eigen::MatrixXd> pca(const std::string &site, int64_t group,
+                                     uint64_t salt) {
+    std::string error;
+    std::optional<Eigen::MatrixXd> c = statistics.mean(site, group, error);
+    if (!c) {
+      getOperation().emitError() << error;
+      failed = true;
+      return std::nullopt;
+    }
+    return resq::numerics::pcaRotation(
+        *c, resq::numerics::highChannels(c->rows(), highFraction), damp,
+        uint64_t(seed) + salt);
+  }
+
+  bool normsFolded(const resq::TransformerStructure &model) {
+    SmallVector<resq::RmsNormOp> norms = {model.finalNorm};
+    for (const resq::TransformerLayer &layer : model.layers)
+      norms.append({layer.attnNorm, layer.mlpNorm});
+    for (resq::RmsNormOp norm : norms) {
+      std::optional<std::vector<double>> gamma =
+          resq::constantValues(norm.getGamma(), params);
+      if (!gamma || llvm::any_of(*gamma, [](double g) { return g != 1.0; })) {
+        norm.emitError() << "--resq-rotate needs RMSNorm scales of 1: run "
+                            "--resq-fold-norms first";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// A resq.rotate of `value` (last dim) placed after its definition.
+  Value insertRotate(Value value, Value matrix, int64_t hadamardSeed) {
+    OpBuilder b(value.getContext());
+    b.setInsertionPointAfterValue(value);
+    if (matrix &&
+        matrix.getDefiningOp()->isBeforeInBlock(value.getDefiningOp()) == false)
+      b.setInsertionPointAfterValue(matrix);
+    MLIRContext *context = value.getContext();
+    return resq::RotateOp::create(
+        b, value.getLoc(), value.getType(), value, matrix,
+        resq::RotationKindAttr::get(context,
+                                    matrix ? resq::RotationKind::Matrix
+                                           : resq::RotationKind::Hadamard),
+        matrix ? IntegerAttr() : b.getI64IntegerAttr(hadamardSeed),
+        resq::RotationModeAttr::get(context, resq::RotationMode::Online),
+        UnitAttr());
+  }
+
+  void rotate(resq::TransformerStructure &model) {
+    if (!normsFolded(model)) {
+      failed = true;
+      return;
+    }
+    bool pcaScheme = scheme == "resq";
+    int64_t d = cast<RankedTensorType>(model.embedding.getTable().getType())
+                    .getShape()[1];
+    int64_t layers = model.layers.size();
+
+    // The residual stream.
+    Eigen::MatrixXd u;
+    if (pcaScheme) {
+      Eigen::MatrixXd c = Eigen::MatrixXd::Zero(d, d);
+      std::string error;
+      for (int64_t l = 0; l < layers && !failed; ++l)
+        for (const char *site : {"attn_in", "mlp_in"}) {
+          std::optional<Eigen::MatrixXd> part = statistics.mean(
+              "layers." + std::to_string(l) + "." + site, 0, error);
+          if (!part || part->rows() != d) {
+            getOperation().emitError()
+                << (part ? "the statistics are of another model (hidden size "
+                           "differs)"
+                         : error);
+            failed = true;
+            return;
+          }
+          c += *part;
+        }
+      c /= double(2 * layers);
+      u = resq::numerics::pcaRotation(
+          c, resq::numerics::highChannels(d, highFraction), damp, seed);
+    } else {
+      u = resq::numerics::randomizedHadamard(d, seed);
+    }
+    Eigen::MatrixXd ut = u.transpose();
+
+    if (std::optional<RowMatrix> table = read(model.embedding.getTable()))
+      write(model.embedding.getTableMutable(), *table * u);
+    transform(model.lmHead, &ut, nullptr);
+
+    for (auto [l, layer] : llvm::enumerate(model.layers)) {
+      if (failed)
+        return;
+      std::string prefix = "layers." + std::to_string(l) + ".";
+      int64_t hd = layer.attention.getHeadDim();
+      int64_t heads = layer.attention.getNumHeads();
+      int64_t kvHeads = layer.attention.getNumKvHeads();
+      for (resq::LinearOp linear : {layer.q, layer.k, layer.gate, layer.up})
+        transform(linear, &ut, nullptr);
+
+      // Values: U^T W_v, then U_B per KV head on its columns; o: U_B^T on
+      // the rows of each query head of the group, then U.
+      std::optional<RowMatrix> wv = read(layer.v.getWeight());
+      std::optional<RowMatrix> wo = read(layer.o.getWeight());
+      if (!wv || !wo)
+        return;
+      RowMatrix v = ut * *wv, o = *wo;
+      int64_t group = heads / kvHeads;
+      for (int64_t h = 0; h < kvHeads; ++h) {
+        std::optional<Eigen::MatrixXd> ub =
+            pcaScheme ? pca(prefix + "v_out", h, 1 + 1000 * (l + 1) + h)
+                      : std::optional<Eigen::MatrixXd>(
+                            resq::numerics::randomizedHadamard(hd, seed + 1));
+        if (!ub)
+          return;
+        v.middleCols(h * hd, hd) = v.middleCols(h * hd, hd) * *ub;
+        for (int64_t q = h * group; q < (h + 1) * group; ++q)
+          o.middleRows(q * hd, hd) = ub->transpose() * o.middleRows(q * hd, hd);
+      }
+      write(layer.v.getWeightMutable(), v);
+      write(layer.o.getWeightMutable(), o * u);
+
+      // Queries and keys after RoPE, online.
+      Value matrix;
+      if (pcaScheme) {
+        Eigen::MatrixXd c = Eigen::MatrixXd::Zero(hd, hd);
+        std::string error;
+        for (int64_t h = 0; h < kvHeads; ++h) {
+          std::optional<Eigen::MatrixXd> part =
+              statistics.mean(prefix + "k_rope", h, error);
+          if (!part) {
+            getOperation().emitError() << error;
+            failed = true;
+            return;
+          }
+          c += *part;
+        }
+        c /= double(kvHeads);
+        Eigen::MatrixXd uc = resq::numerics::pcaRotation(
+            c, resq::numerics::highChannels(hd, highFraction), damp,
+            uint64_t(seed) + 2 + 1000 * (l + 1));
+        RowMatrix ucRows = uc;
+        std::string name = params->add(
+            prefix + "rotate_qk", resq::params::DType::F32, {hd, hd},
+            std::vector<double>(ucRows.data(), ucRows.data() + ucRows.size()));
+        OpBuilder b(layer.qRope);
+        matrix = resq::ParamOp::create(
+            b, layer.qRope.getLoc(),
+            RankedTensorType::get({hd, hd}, b.getF32Type()), name);
+      }
+      for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
+        Value rotated = insertRotate(rope.getResult(), matrix, seed + 2);
+        rope.getResult().replaceAllUsesExcept(rotated, rotated.getDefiningOp());
+      }
+
+      // The down projection's input, online Hadamard.
+      int64_t dff = cast<RankedTensorType>(layer.down.getWeight().getType())
+                        .getShape()[0];
+      Eigen::MatrixXd ud = resq::numerics::randomizedHadamard(dff, seed + 3);
+      Eigen::MatrixXd udt = ud.transpose();
+      transform(layer.down, &udt, &u);
+      OpBuilder b(layer.down);
+      Value input = layer.down.getInput();
+      Value rotated = resq::RotateOp::create(
+          b, layer.down.getLoc(), input.getType(), input, Value(),
+          resq::RotationKindAttr::get(b.getContext(),
+                                      resq::RotationKind::Hadamard),
+          b.getI64IntegerAttr(seed + 3),
+          resq::RotationModeAttr::get(b.getContext(),
+                                      resq::RotationMode::Online),
+          UnitAttr());
+      layer.down.getInputMutable().assign(rotated);
+    }
+  }
+};
+
+} // namespace
