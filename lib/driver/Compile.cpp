@@ -113,24 +113,7 @@ LogicalResult resq::driver::prepareTransformer(ModuleOp module,
   module->setAttr(attrName, named);
   if (!ok)
     return failure();
-  bool found = false;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    resq::TransformerStructure model = resq::findTransformerStructure(func);
-    if (model.layers.empty())
-      continue;
-    found = true;
-    if (!model.complete())
-      return func.emitError()
-             << "resq found only part of the transformer in @"
-             << func.getSymName()
-             << "; `resq-opt --resq-raise-transformer --resq-report-structure` "
-                "shows what is missing";
-  }
-  if (!found)
-    return module.emitError()
-           << "no attention found: the model is not a transformer resq can "
-              "raise";
-  return success();
+  return success(succeeded(resq::findCompleteTransformers(module)));
 }
 
 LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,

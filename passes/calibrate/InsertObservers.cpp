@@ -36,25 +36,12 @@ Value asTokenGroups(OpBuilder &b, Location loc, Value value, int64_t groups,
 
 struct InsertObservers : resq::impl::ResqInsertObserversBase<InsertObservers> {
   void runOnOperation() override {
-    bool found = false;
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      resq::TransformerStructure model = resq::findTransformerStructure(func);
-      if (model.layers.empty())
-        continue;
-      found = true;
-      if (!model.complete()) {
-        func.emitError() << "@" << func.getSymName()
-                         << " is not a complete transformer: run "
-                            "--resq-report-structure to see what is missing";
-        return signalPassFailure();
-      }
-      instrument(func, model);
-    }
-    if (!found) {
-      getOperation().emitError()
-          << "no resq.attention found: run --resq-raise-transformer first";
-      signalPassFailure();
-    }
+    FailureOr<std::vector<resq::TransformerStructure>> models =
+        resq::findCompleteTransformers(getOperation());
+    if (failed(models))
+      return signalPassFailure();
+    for (resq::TransformerStructure &model : *models)
+      instrument(model.embedding->getParentOfType<func::FuncOp>(), model);
   }
 
   void instrument(func::FuncOp func, resq::TransformerStructure &model) {

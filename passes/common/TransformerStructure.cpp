@@ -142,4 +142,26 @@ TransformerStructure findTransformerStructure(func::FuncOp func) {
   return model;
 }
 
+FailureOr<std::vector<TransformerStructure>>
+findCompleteTransformers(ModuleOp module) {
+  std::vector<TransformerStructure> found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    TransformerStructure model = findTransformerStructure(func);
+    if (model.layers.empty())
+      continue;
+    if (!model.complete())
+      return func.emitError()
+             << "@" << func.getSymName()
+             << " is not a complete transformer (`resq-opt "
+                "--resq-raise-transformer --resq-report-structure` shows "
+                "what is missing)";
+    found.push_back(model);
+  }
+  if (found.empty())
+    return module.emitError()
+           << "no transformer found: no resq.attention after "
+              "--resq-raise-transformer";
+  return found;
+}
+
 } // namespace resq

@@ -48,6 +48,12 @@ struct TransformerStructure {
 /// Finds the layers of `func`, one per resq.attention op, in program order.
 TransformerStructure findTransformerStructure(mlir::func::FuncOp func);
 
+/// The transformers of `module`, one per function with attention. Fails,
+/// with a diagnostic, when there is none or one is incomplete: passes that
+/// rewrite a whole transformer need every part.
+mlir::FailureOr<std::vector<TransformerStructure>>
+findCompleteTransformers(mlir::ModuleOp module);
+
 } // namespace resq
 
 #endif // RESQ_PASSES_COMMON_TRANSFORMERSTRUCTURE_H

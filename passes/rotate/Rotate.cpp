@@ -71,7 +71,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
 
   resq::ModuleParams *params = nullptr;
   Statistics statistics;
-  bool failed = false;
+  bool hadError = false;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -96,25 +96,14 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     if (!opened)
       return signalPassFailure();
     params = opened.get();
-    bool found = false;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      resq::TransformerStructure model = resq::findTransformerStructure(func);
-      if (model.layers.empty())
-        continue;
-      found = true;
-      if (!model.complete()) {
-        func.emitError() << "@" << func.getSymName()
-                         << " is not a complete transformer";
-        return signalPassFailure();
-      }
-      rotate(model);
-      if (failed)
-        return signalPassFailure();
-    }
-    if (!found) {
-      module.emitError() << "no resq.attention found: run "
-                            "--resq-raise-transformer first";
+    FailureOr<std::vector<resq::TransformerStructure>> models =
+        resq::findCompleteTransformers(module);
+    if (failed(models))
       return signalPassFailure();
+    for (resq::TransformerStructure &model : *models) {
+      rotate(model);
+      if (hadError)
+        return signalPassFailure();
     }
     if (!params->commit(error)) {
       module.emitError() << "cannot write the parameter archive: " << error;
@@ -135,7 +124,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     if (!values || !shape || shape->size() != 2 ||
         !cast<RankedTensorType>(weight.getType()).getElementType().isF32()) {
       emitError(weight.getLoc()) << "cannot read an f32 matrix parameter";
-      failed = true;
+      hadError = true;
       return std::nullopt;
     }
     return Eigen::Map<RowMatrix>(values->data(), (*shape)[0], (*shape)[1]);
@@ -174,7 +163,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     std::optional<Eigen::MatrixXd> c = statistics.mean(site, group, error);
     if (!c) {
       getOperation().emitError() << error;
-      failed = true;
+      hadError = true;
       return std::nullopt;
     }
     return resq::numerics::pcaRotation(
@@ -218,7 +207,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
 
   void rotate(resq::TransformerStructure &model) {
     if (!normsFolded(model)) {
-      failed = true;
+      hadError = true;
       return;
     }
     bool pcaScheme = scheme == "resq";
@@ -231,7 +220,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     if (pcaScheme) {
       Eigen::MatrixXd c = Eigen::MatrixXd::Zero(d, d);
       std::string error;
-      for (int64_t l = 0; l < layers && !failed; ++l)
+      for (int64_t l = 0; l < layers && !hadError; ++l)
         for (const char *site : {"attn_in", "mlp_in"}) {
           std::optional<Eigen::MatrixXd> part = statistics.mean(
               "layers." + std::to_string(l) + "." + site, 0, error);
@@ -240,7 +229,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
                 << (part ? "the statistics are of another model (hidden size "
                            "differs)"
                          : error);
-            failed = true;
+            hadError = true;
             return;
           }
           c += *part;
@@ -258,7 +247,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     transform(model.lmHead, &ut, nullptr);
 
     for (auto [l, layer] : llvm::enumerate(model.layers)) {
-      if (failed)
+      if (hadError)
         return;
       std::string prefix = "layers." + std::to_string(l) + ".";
       int64_t hd = layer.attention.getHeadDim();
@@ -299,7 +288,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
               statistics.mean(prefix + "k_rope", h, error);
           if (!part) {
             getOperation().emitError() << error;
-            failed = true;
+            hadError = true;
             return;
           }
           c += *part;
