@@ -81,10 +81,27 @@ std::optional<GptqResult> gptq(const Eigen::MatrixXd &w,
 
   const int64_t groupSize = config.groupSize ? config.groupSize : in;
   const int64_t numGroups = (in + groupSize - 1) / groupSize;
-  result.scales.resize(numGroups, out);
-  result.zeroPoints.resize(numGroups, out);
-  std::vector<QuantParams> params(out);
-
+  // The width of each feature in quantization order.
+  std::vector<int64_t> bits(in, config.quantizer.bits);
+  if (!config.featureBits.empty()) {
+    assert(int64_t(config.featureBits.size()) == in && "one width per row");
+    for (int64_t i = 0; i < in; ++i)
+      bits[i] = config.featureBits[result.permutation[i]];
+  }
+  result.widths = bits;
+  std::sort(result.widths.begin(), result.widths.end());
+  result.widths.erase(std::unique(result.widths.begin(), result.widths.end()),
+                      result.widths.end());
+  const int64_t numWidths = result.widths.size();
+  auto widthIndex = [&](int64_t b) {
+    return std::lower_bound(result.widths.begin(), result.widths.end(), b) -
+           result.widths.begin();
+  };
+  result.scales.setZero(numGroups * numWidths, out);
+  result.zeroPoints.setZero(numGroups * numWidths, out);
+  // params[c][o]: the current group's parameters for width c, channel o.
+  std::vector<std::vector<QuantParams>> params(numWidths,
+                                               std::vector<QuantParams>(out));
   Eigen::MatrixXd q(out, in);
   for (int64_t i1 = 0; i1 < in; i1 += config.blockSize) {
     const int64_t i2 = std::min(i1 + config.blockSize, in);
@@ -92,18 +109,33 @@ std::optional<GptqResult> gptq(const Eigen::MatrixXd &w,
     for (int64_t i = i1; i < i2; ++i) {
       if (i % groupSize == 0) {
         // Fit the group on the weights as updated so far, like the
-        // reference implementation.
+        // reference implementation; one fit per width in the group.
         int64_t g = i / groupSize;
         int64_t width = std::min(groupSize, in - i);
-        for (int64_t o = 0; o < out; ++o) {
-          params[o] =
-              fitQuantParams(config.quantizer, wt.row(o).segment(i, width));
-          result.scales(g, o) = params[o].scale;
-          result.zeroPoints(g, o) = params[o].zeroPoint;
+        for (int64_t c = 0; c < numWidths; ++c) {
+          std::vector<int64_t> members;
+          for (int64_t j = i; j < i + width; ++j)
+            if (bits[j] == result.widths[c])
+              members.push_back(j);
+          if (members.empty())
+            continue;
+          QuantizerConfig quantizer = config.quantizer;
+          quantizer.bits = result.widths[c];
+          Eigen::MatrixXd values(out, members.size());
+          for (size_t m = 0; m < members.size(); ++m)
+            values.col(m) = wt.col(members[m]);
+          for (int64_t o = 0; o < out; ++o) {
+            params[c][o] = fitQuantParams(quantizer, values.row(o));
+            result.scales(g * numWidths + c, o) = params[c][o].scale;
+            result.zeroPoints(g * numWidths + c, o) = params[c][o].zeroPoint;
+          }
         }
       }
+      int64_t c = widthIndex(bits[i]);
+      QuantizerConfig quantizer = config.quantizer;
+      quantizer.bits = bits[i];
       for (int64_t o = 0; o < out; ++o)
-        q(o, i) = fakeQuantize(config.quantizer, params[o], wt(o, i));
+        q(o, i) = fakeQuantize(quantizer, params[c][o], wt(o, i));
       Eigen::VectorXd error = (wt.col(i) - q.col(i)) / (*u)(i, i);
       wt.middleCols(i + 1, i2 - i - 1).noalias() -=
           error * u->row(i).segment(i + 1, i2 - i - 1);
@@ -113,7 +145,6 @@ std::optional<GptqResult> gptq(const Eigen::MatrixXd &w,
     wt.rightCols(in - i2).noalias() -=
         errors * u->block(i1, i2, i2 - i1, in - i2);
   }
-
   result.weights.resize(in, out);
   result.groupIndex.resize(in);
   for (int64_t i = 0; i < in; ++i) {

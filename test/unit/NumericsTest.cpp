@@ -370,3 +370,38 @@ TEST(PcaRotation, HighChannels) {
   EXPECT_EQ(resq::numerics::highChannels(4, 0.125), 1);
   EXPECT_EQ(resq::numerics::highChannels(172, 0.125), 22);
 }
+
+// ResQ's split: the last rows of a weight in 8 bits, the rest in 4. Every
+// row keeps its width through act_order's permutation (its levels lie on
+// its width's grid), and the split beats uniform 4-bit GPTQ.
+TEST(Gptq, MixedWidthsFollowTheirRows) {
+  const int64_t in = 64, out = 8, high = 8;
+  Eigen::MatrixXd x = correlatedInputs(512, in, 21);
+  Eigen::MatrixXd w = gaussianMatrix(in, 22).leftCols(out);
+  Eigen::MatrixXd hessian = x.transpose() * x;
+  GptqConfig config;
+  config.quantizer = {4, true};
+  config.actOrder = true;
+  config.blockSize = 16;
+  config.featureBits.assign(in, 4);
+  for (int64_t i = in - high; i < in; ++i)
+    config.featureBits[i] = 8;
+  std::optional<GptqResult> mixed = gptq(w, hessian, config);
+  ASSERT_TRUE(mixed);
+  ASSERT_EQ(mixed->widths, (std::vector<int64_t>{4, 8}));
+  for (int64_t i = 0; i < in; ++i) {
+    int64_t c = config.featureBits[i] == 8 ? 1 : 0;
+    double limit = c ? 127.0 : 7.0;
+    for (int64_t o = 0; o < out; ++o) {
+      double level = mixed->weights(i, o) / mixed->scales(c, o);
+      EXPECT_NEAR(level, std::round(level), 1e-9) << i;
+      EXPECT_LE(std::round(level), limit) << i;
+      EXPECT_GE(std::round(level), -limit - 1) << i;
+    }
+  }
+  config.featureBits.clear();
+  std::optional<GptqResult> uniform = gptq(w, hessian, config);
+  ASSERT_TRUE(uniform);
+  EXPECT_LT((x * (w - mixed->weights)).norm(),
+            (x * (w - uniform->weights)).norm());
+}

@@ -29,14 +29,22 @@ struct GptqConfig {
   int64_t blockSize = 128;
   /// Quantize features in order of descending Hessian diagonal.
   bool actOrder = false;
+  /// Bits of each input feature (empty: quantizer.bits for all). Features
+  /// of one width share a scale per group and output channel; with
+  /// actOrder a feature keeps its width wherever the order puts it. This is
+  /// ResQ's 4-bit / 8-bit split of the rows of a weight.
+  std::vector<int64_t> featureBits;
 };
 
 struct GptqResult {
   /// Dequantized weights, [in, out] like the input.
   Eigen::MatrixXd weights;
-  /// Per group and output channel, [numGroups, out].
+  /// Per group, width and output channel: row `g * widths.size() + c` holds
+  /// group g's parameters for features of width `widths[c]`.
   Eigen::MatrixXd scales;
   Eigen::MatrixXd zeroPoints;
+  /// The distinct feature widths, ascending.
+  std::vector<int64_t> widths;
   /// Group of each input feature (row of `weights`). With actOrder, groups
   /// are consecutive in quantization order, not in feature order.
   std::vector<int64_t> groupIndex;
