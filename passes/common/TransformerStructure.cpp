@@ -10,15 +10,22 @@ namespace resq {
 
 namespace {
 
-/// Follows `value` back through layout ops (reshape, transpose) and RoPE,
-/// recording the RoPE, to the op that computes it.
+/// Ops that pass a value on unchanged in meaning for the structure: layout
+/// changes, online rotations and quantizers inserted by later passes.
+bool isTransparent(Operation *op) {
+  return isa<tosa::ReshapeOp, tosa::TransposeOp, RotateOp, FakeQuantOp,
+             SubspaceQuantOp>(op);
+}
+
+/// Follows `value` back through transparent ops and RoPE, recording the
+/// RoPE, to the op that computes it.
 Operation *producerThroughLayout(Value value, RopeOp *rope = nullptr) {
   while (Operation *op = value.getDefiningOp()) {
     if (auto r = dyn_cast<RopeOp>(op)) {
       if (rope)
         *rope = r;
       value = r.getInput();
-    } else if (isa<tosa::ReshapeOp, tosa::TransposeOp>(op)) {
+    } else if (isTransparent(op)) {
       value = op->getOperand(0);
     } else {
       return op;
@@ -27,15 +34,39 @@ Operation *producerThroughLayout(Value value, RopeOp *rope = nullptr) {
   return nullptr;
 }
 
-/// The single user of `value` after layout ops (reshape, transpose), or null.
+/// `value` before any transparent ops.
+Value sourceOf(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (!isTransparent(op))
+      break;
+    value = op->getOperand(0);
+  }
+  return value;
+}
+
+/// The single user of `value` after transparent ops, or null.
 Operation *userThroughLayout(Value value) {
   while (value.hasOneUse()) {
     Operation *user = *value.getUsers().begin();
-    if (!isa<tosa::ReshapeOp, tosa::TransposeOp>(user))
+    if (!isTransparent(user))
       return user;
     value = user->getResult(0);
   }
   return nullptr;
+}
+
+/// The linears whose input is `value`, directly or through transparent ops.
+SmallVector<LinearOp> linearReaders(Value value) {
+  SmallVector<LinearOp> linears;
+  for (Operation *user : value.getUsers()) {
+    if (auto linear = dyn_cast<LinearOp>(user)) {
+      if (linear.getInput() == value)
+        linears.push_back(linear);
+    } else if (isTransparent(user)) {
+      linears.append(linearReaders(user->getResult(0)));
+    }
+  }
+  return linears;
 }
 
 template <typename OpTy> OpTy userOfType(Value value) {
@@ -54,10 +85,7 @@ void findMlp(TransformerLayer &layer) {
   layer.mlpNorm = userOfType<RmsNormOp>(residual.getResult());
   if (!layer.mlpNorm)
     return;
-  for (Operation *user : layer.mlpNorm.getResult().getUsers()) {
-    auto linear = dyn_cast<LinearOp>(user);
-    if (!linear || linear.getInput() != layer.mlpNorm.getResult())
-      continue;
+  for (LinearOp linear : linearReaders(layer.mlpNorm.getResult())) {
     if (userOfType<SiluOp>(linear.getResult()))
       layer.gate = linear;
     else
@@ -70,9 +98,9 @@ void findMlp(TransformerLayer &layer) {
   if (!product || (product.getInput1() != layer.up.getResult() &&
                    product.getInput2() != layer.up.getResult()))
     return;
-  if (auto down = userOfType<LinearOp>(product.getResult()))
-    if (down.getInput() == product.getResult())
-      layer.down = down;
+  SmallVector<LinearOp> down = linearReaders(product.getResult());
+  if (down.size() == 1)
+    layer.down = down.front();
 }
 
 } // namespace
@@ -124,9 +152,9 @@ TransformerStructure findTransformerStructure(func::FuncOp func) {
     layer.v =
         dyn_cast_or_null<LinearOp>(producerThroughLayout(attention.getValue()));
     if (layer.q && layer.k && layer.v &&
-        layer.q.getInput() == layer.k.getInput() &&
-        layer.q.getInput() == layer.v.getInput())
-      layer.attnNorm = layer.q.getInput().getDefiningOp<RmsNormOp>();
+        sourceOf(layer.q.getInput()) == sourceOf(layer.k.getInput()) &&
+        sourceOf(layer.q.getInput()) == sourceOf(layer.v.getInput()))
+      layer.attnNorm = sourceOf(layer.q.getInput()).getDefiningOp<RmsNormOp>();
     layer.o =
         dyn_cast_or_null<LinearOp>(userThroughLayout(attention.getOutput()));
     findMlp(layer);
@@ -137,7 +165,7 @@ TransformerStructure findTransformerStructure(func::FuncOp func) {
   for (Value result : terminator->getOperands())
     if (auto linear = result.getDefiningOp<LinearOp>()) {
       model.lmHead = linear;
-      model.finalNorm = linear.getInput().getDefiningOp<RmsNormOp>();
+      model.finalNorm = sourceOf(linear.getInput()).getDefiningOp<RmsNormOp>();
     }
   return model;
 }

@@ -6,17 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/common/CalibrationStats.h"
 #include "passes/common/ModuleParams.h"
 #include "passes/common/TransformerStructure.h"
 #include "passes/rotate/Passes.h"
 
 #include "resq/numerics/Hadamard.h"
 #include "resq/numerics/PcaRotation.h"
-#include "resq/params/Archive.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-#include <cstring>
 
 namespace resq {
 #define GEN_PASS_DEF_RESQROTATE
@@ -29,48 +28,11 @@ using RowMatrix =
 
 namespace {
 
-/// Calibration statistics: sums of X^T X per site and group, and N.
-class Statistics {
-public:
-  bool open(const std::string &path, std::string &error) {
-    archive = resq::params::Archive::open(path, error);
-    if (!archive)
-      return false;
-    auto tokensEntry = archive->metadata().find("tokens");
-    if (tokensEntry == archive->metadata().end() ||
-        (tokens = std::atoll(tokensEntry->second.c_str())) <= 0) {
-      error = "'" + path + "' has no token count: not a statistics archive";
-      return false;
-    }
-    return true;
-  }
-  /// The [width, width] sum of group `g` at `site`, divided by N.
-  std::optional<Eigen::MatrixXd> mean(const std::string &site, int64_t g,
-                                      std::string &error) const {
-    const resq::params::TensorInfo *info = archive->find(site);
-    if (!info || info->dtype != resq::params::DType::F64 ||
-        info->shape.size() != 3 || g >= info->shape[0]) {
-      error = "the statistics have no float64 [groups, w, w] '" + site +
-              "': are they of this model?";
-      return std::nullopt;
-    }
-    int64_t w = info->shape[1];
-    Eigen::MatrixXd m(w, w);
-    std::memcpy(m.data(), archive->data(*info) + g * w * w * sizeof(double),
-                w * w * sizeof(double));
-    return m / double(tokens);
-  }
-
-private:
-  std::shared_ptr<resq::params::Archive> archive;
-  int64_t tokens = 0;
-};
-
 struct Rotate : resq::impl::ResqRotateBase<Rotate> {
   using ResqRotateBase::ResqRotateBase;
 
   resq::ModuleParams *params = nullptr;
-  Statistics statistics;
+  resq::CalibrationStats statistics;
   bool hadError = false;
 
   void runOnOperation() override {

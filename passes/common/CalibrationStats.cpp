@@ -1,0 +1,40 @@
+//===- CalibrationStats.cpp - reading resq-compile --calibrate's output ---===//
+
+#include "passes/common/CalibrationStats.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace resq {
+
+bool CalibrationStats::open(const std::string &path, std::string &error) {
+  archive = params::Archive::open(path, error);
+  if (!archive)
+    return false;
+  auto entry = archive->metadata().find("tokens");
+  if (entry == archive->metadata().end() ||
+      (tokens = std::atoll(entry->second.c_str())) <= 0) {
+    error = "'" + path + "' has no token count: not a statistics archive";
+    return false;
+  }
+  return true;
+}
+
+std::optional<Eigen::MatrixXd>
+CalibrationStats::mean(const std::string &site, int64_t g,
+                       std::string &error) const {
+  const params::TensorInfo *info = archive->find(site);
+  if (!info || info->dtype != params::DType::F64 || info->shape.size() != 3 ||
+      g >= info->shape[0] || info->shape[1] != info->shape[2]) {
+    error = "the statistics have no float64 [groups, w, w] '" + site +
+            "': are they of this model?";
+    return std::nullopt;
+  }
+  int64_t w = info->shape[1];
+  Eigen::MatrixXd m(w, w);
+  std::memcpy(m.data(), archive->data(*info) + g * w * w * sizeof(double),
+              w * w * sizeof(double));
+  return m / double(tokens);
+}
+
+} // namespace resq
