@@ -31,6 +31,39 @@ PY
 echo "== resq-run $out --generate 12 --prompt 1,2,3 (greedy; random weights)"
 "$build_dir/bin/resq-run" "$out" --generate 12 --prompt 1,2,3
 
+# sample_ids MODEL_DIR COUNT FIRST_SEED LENGTH FILE.npy: COUNT sequences that
+# the model samples after BOS (token 1), as int64 [COUNT, LENGTH].
+sample_ids() {
+  local dir=$1 count=$2 first=$3 length=$4 file=$5
+  for ((seed = first; seed < first + count; ++seed)); do
+    echo "1 $("$build_dir/bin/resq-run" "$dir" --generate $((length - 1)) --prompt 1 \
+      --sample --seed "$seed" 2>/dev/null | sed -n 's/^generated: //p')"
+  done > "$file.txt"
+  python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.loadtxt(sys.argv[1], dtype=np.int64, ndmin=2))" \
+    "$file.txt" "$file"
+}
+
+# compare_schemes ONNX FP32_DIR LENGTH: compile with ResQ (W4A4KV4, 8-bit
+# high-variance subspace), calibrated on the FP32 model's samples, and print
+# the perplexity of both on other samples.
+compare_schemes() {
+  local model=$1 fp32=$2 length=$3
+  local resq="$fp32-resq"
+  sample_ids "$fp32" 16 1000 "$length" "$fp32/calibration.npy"
+  sample_ids "$fp32" 8 1 "$length" "$fp32/eval.npy"
+  echo "== resq-compile $model --scheme resq --calibrate (16 sampled sequences) -o $resq"
+  "$build_dir/bin/resq-compile" "$model" -o "$resq" --scheme resq \
+    --calibrate "$fp32/calibration.npy" -v 2>&1 | grep -v 'calibration windows,'
+  for dir in "$fp32" "$resq"; do
+    echo "== perplexity of $dir on 8 other samples of the FP32 model"
+    "$build_dir/bin/resq-run" "$dir" --perplexity "$fp32/eval.npy" 2>/dev/null
+  done
+}
+
+if python3 -c "import numpy" 2>/dev/null; then
+  compare_schemes "$model" "$out" 16
+fi
+
 # The real pretrained stories260K, when ../shared/models is beside the checkout.
 stories=../shared/models/stories260K/stories260K_T64_static_op17.onnx
 if [[ -f $stories ]]; then
@@ -39,12 +72,7 @@ if [[ -f $stories ]]; then
   "$build_dir/bin/resq-compile" "$stories" -o "$out"
   echo "== resq-run $out --generate 40 --prompt 1 (greedy continuation of BOS)"
   "$build_dir/bin/resq-run" "$out" --generate 40 --prompt 1
-  echo "== perplexity of the model on 8 of its own samples (63 tokens after BOS each)"
-  for seed in 1 2 3 4 5 6 7 8; do
-    "$build_dir/bin/resq-run" "$out" --generate 63 --prompt 1 --sample --seed "$seed" 2>/dev/null |
-      sed -n 's/^generated: //p'
-  done > "$out/samples.txt"
-  python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.loadtxt(sys.argv[1], dtype=np.int64, ndmin=2))" \
-    "$out/samples.txt" "$out/samples.npy" &&
-    "$build_dir/bin/resq-run" "$out" --perplexity "$out/samples.npy" --bos-id 1
+  if python3 -c "import numpy" 2>/dev/null; then
+    compare_schemes "$stories" "$out" 64
+  fi
 fi

@@ -13,6 +13,7 @@
 #include "passes/calibrate/Passes.h"
 #include "passes/lower/Passes.h"
 #include "passes/prepare/Passes.h"
+#include "passes/quantize/Passes.h"
 #include "passes/raise/Passes.h"
 #include "passes/rotate/Passes.h"
 #include "passes/simplify/Passes.h"
@@ -37,6 +38,7 @@ inline void registerResqPasses() {
   registerResqPreparePasses();
   registerResqCalibratePasses();
   registerResqRotatePasses();
+  registerResqQuantizePasses();
   registerResqCpuPipeline();
 }
 

@@ -67,4 +67,34 @@ Eigen::MatrixXd roundToNearestPerColumn(const QuantizerConfig &config,
   return out;
 }
 
+Eigen::MatrixXd roundToNearestRows(const QuantizerConfig &config,
+                                   const Eigen::MatrixXd &w,
+                                   const std::vector<int64_t> &rowBits,
+                                   int64_t groupSize) {
+  const int64_t in = w.rows();
+  const int64_t size = groupSize ? groupSize : in;
+  Eigen::MatrixXd out(w.rows(), w.cols());
+  for (int64_t g = 0; g < in; g += size) {
+    int64_t end = std::min(in, g + size);
+    std::vector<int64_t> widths(rowBits.begin() + g, rowBits.begin() + end);
+    std::sort(widths.begin(), widths.end());
+    widths.erase(std::unique(widths.begin(), widths.end()), widths.end());
+    for (int64_t bits : widths) {
+      std::vector<int64_t> rows;
+      for (int64_t i = g; i < end; ++i)
+        if (rowBits[i] == bits)
+          rows.push_back(i);
+      Eigen::MatrixXd part(rows.size(), w.cols());
+      for (size_t r = 0; r < rows.size(); ++r)
+        part.row(r) = w.row(rows[r]);
+      QuantizerConfig widthConfig = config;
+      widthConfig.bits = bits;
+      Eigen::MatrixXd quantized = roundToNearestPerColumn(widthConfig, part);
+      for (size_t r = 0; r < rows.size(); ++r)
+        out.row(rows[r]) = quantized.row(r);
+    }
+  }
+  return out;
+}
+
 } // namespace resq::numerics

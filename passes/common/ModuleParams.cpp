@@ -146,6 +146,32 @@ std::optional<std::vector<double>> ModuleParams::read(StringRef name) const {
                 info->byteSize() / params::dtypeSize(info->dtype));
 }
 
+std::optional<ModuleParams::RowMatrix>
+ModuleParams::readMatrix(Value value) const {
+  auto param = value.getDefiningOp<ParamOp>();
+  std::optional<std::vector<double>> values =
+      param ? read(param.getName()) : std::nullopt;
+  std::optional<std::vector<int64_t>> dims =
+      param ? shape(param.getName()) : std::nullopt;
+  if (!values || !dims || dims->size() != 2 ||
+      !cast<RankedTensorType>(value.getType()).getElementType().isF32()) {
+    emitError(value.getLoc()) << "expected an f32 matrix parameter";
+    return std::nullopt;
+  }
+  return Eigen::Map<RowMatrix>(values->data(), (*dims)[0], (*dims)[1]);
+}
+
+void ModuleParams::replaceMatrix(OpOperand &use, const RowMatrix &matrix,
+                                 StringRef suffix) {
+  auto old = use.get().getDefiningOp<ParamOp>();
+  std::vector<double> data(matrix.data(), matrix.data() + matrix.size());
+  std::string name = add(old.getName().str() + suffix.str(),
+                         params::DType::F32, {matrix.rows(), matrix.cols()},
+                         std::move(data));
+  OpBuilder b(use.getOwner());
+  use.set(ParamOp::create(b, old.getLoc(), old.getType(), name));
+}
+
 bool ModuleParams::taken(const std::string &name) const {
   return staged.count(name) || archive->find(name);
 }

@@ -15,6 +15,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Value.h"
 
+#include <Eigen/Core>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +52,16 @@ public:
   /// that name is taken, `base.1`, `base.2`, ...; returns the name.
   std::string add(llvm::StringRef base, params::DType dtype,
                   std::vector<int64_t> shape, std::vector<double> values);
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                                  Eigen::RowMajor>;
+  /// The values of the 2-D f32 `resq.param` that defines `value`; nullopt
+  /// (with a diagnostic at `value`) for anything else.
+  std::optional<RowMatrix> readMatrix(mlir::Value value) const;
+  /// Makes `use`, which reads a 2-D f32 `resq.param`, read a new parameter
+  /// holding `matrix`, named after the old one with `suffix`.
+  void replaceMatrix(mlir::OpOperand &use, const RowMatrix &matrix,
+                     llvm::StringRef suffix);
+
   /// Rewrites the archive with the added tensors after the existing ones
   /// (through a temporary file and a rename). False with `error` set.
   bool commit(std::string &error);

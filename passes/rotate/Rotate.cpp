@@ -23,8 +23,7 @@ namespace resq {
 } // namespace resq
 
 using namespace mlir;
-using RowMatrix =
-    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrix = resq::ModuleParams::RowMatrix;
 
 namespace {
 
@@ -78,29 +77,13 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
   //===--- weights ---------------------------------------------------===//
 
   std::optional<RowMatrix> read(Value weight) {
-    auto param = weight.getDefiningOp<resq::ParamOp>();
-    std::optional<std::vector<double>> values =
-        param ? params->read(param.getName()) : std::nullopt;
-    std::optional<std::vector<int64_t>> shape =
-        param ? params->shape(param.getName()) : std::nullopt;
-    if (!values || !shape || shape->size() != 2 ||
-        !cast<RankedTensorType>(weight.getType()).getElementType().isF32()) {
-      emitError(weight.getLoc()) << "cannot read an f32 matrix parameter";
-      hadError = true;
-      return std::nullopt;
-    }
-    return Eigen::Map<RowMatrix>(values->data(), (*shape)[0], (*shape)[1]);
+    std::optional<RowMatrix> matrix = params->readMatrix(weight);
+    hadError |= !matrix;
+    return matrix;
   }
 
-  /// Makes `use` read a new parameter holding `value`.
   void write(OpOperand &use, const RowMatrix &value) {
-    auto old = use.get().getDefiningOp<resq::ParamOp>();
-    std::vector<double> data(value.data(), value.data() + value.size());
-    std::string name =
-        params->add(old.getName().str() + ".rotated", resq::params::DType::F32,
-                    {value.rows(), value.cols()}, std::move(data));
-    OpBuilder b(use.getOwner());
-    use.set(resq::ParamOp::create(b, old.getLoc(), old.getType(), name));
+    params->replaceMatrix(use, value, ".rotated");
   }
 
   /// W <- left * W * right (either may be empty: identity).

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Calibration.h"
+#include "Scheme.h"
 
 #include "resq/cli/CommandLine.h"
 #include "resq/driver/Compile.h"
@@ -71,10 +71,15 @@ static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
     cl::cat(category));
+static cl::opt<std::string> scheme(
+    "scheme",
+    cl::desc("fp32 (default), rtn, quarot (Hadamard rotations) or resq (PCA "
+             "rotations, 8-bit high-variance subspace; needs --calibrate)"),
+    cl::init("fp32"), cl::cat(category));
 static cl::opt<bool> prepare(
     "prepare",
     cl::desc("Raise the transformer and fold its norms before compiling "
-             "(implied by --calibrate)"),
+             "(implied by --calibrate and every scheme but fp32)"),
     cl::cat(category));
 static cl::opt<std::string> calibrationData(
     "calibrate",
@@ -98,6 +103,31 @@ static cl::opt<int64_t> bosId("bos-id",
                               cl::desc("Start every calibration window with "
                                        "this token"),
                               cl::init(-1), cl::cat(category));
+static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits (default 4)"),
+                              cl::init(4), cl::cat(category));
+static cl::opt<int64_t>
+    aBits("a-bits", cl::desc("Activation bits (default 4; 16: float)"),
+          cl::init(4), cl::cat(category));
+static cl::opt<int64_t>
+    kvBits("kv-bits", cl::desc("KV-cache bits (default 4; 16: float)"),
+           cl::init(4), cl::cat(category));
+static cl::opt<int64_t> highBits(
+    "high-bits",
+    cl::desc("Bits of ResQ's high-variance subspace (default 8)"), cl::init(8),
+    cl::cat(category));
+static cl::opt<std::string> weightQuantizer(
+    "weights", cl::desc("Weight quantizer: rtn (default) or gptq"),
+    cl::init("rtn"), cl::cat(category));
+static cl::opt<bool> actOrder("act-order",
+                              cl::desc("GPTQ in descending Hessian order"),
+                              cl::cat(category));
+static cl::opt<int64_t> groupSize(
+    "group-size",
+    cl::desc("Input rows per weight scale (default 0: per output channel)"),
+    cl::init(0), cl::cat(category));
+static cl::opt<int64_t> seed("seed",
+                             cl::desc("Seed of the random rotations"),
+                             cl::init(0), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
                              cl::cat(category));
 
@@ -129,18 +159,29 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  CalibrationFlags calibration;
-  calibration.data = calibrationData;
-  calibration.tokenizer = tokenizerPath;
-  calibration.tokens = calibrationTokens;
-  calibration.sequence = calibrationSequence;
+  SchemeFlags flags;
+  flags.scheme = scheme;
+  flags.prepare = prepare;
+  flags.calibration.data = calibrationData;
+  flags.calibration.tokenizer = tokenizerPath;
+  flags.calibration.tokens = calibrationTokens;
+  flags.calibration.sequence = calibrationSequence;
   if (bosId >= 0)
-    calibration.bosId = bosId;
-  calibration.statsPath = outputDir + "/calibration.safetensors";
-  if (prepare || !calibration.data.empty())
+    flags.calibration.bosId = bosId;
+  flags.outputDir = outputDir;
+  flags.wBits = wBits;
+  flags.aBits = aBits;
+  flags.kvBits = kvBits;
+  flags.highBits = highBits;
+  flags.weights = weightQuantizer;
+  flags.actOrder = actOrder;
+  flags.groupSize = groupSize;
+  flags.seed = seed;
+  flags.verbose = verbose;
+  if (schemeNeedsWork(flags))
     options.beforeLowering = [&](mlir::ModuleOp module,
                                  const std::string &archive) {
-      return prepareAndCalibrate(module, archive, calibration);
+      return applyScheme(module, archive, flags);
     };
   mlir::DialectRegistry registry;
   resq::driver::registerDriverDialects(registry);

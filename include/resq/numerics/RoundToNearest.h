@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <vector>
 
 namespace resq::numerics {
 
@@ -43,6 +44,14 @@ double fakeQuantize(const QuantizerConfig &config, const QuantParams &params,
 /// RTN with one QuantParams per column of `w` (the dequantized result).
 Eigen::MatrixXd roundToNearestPerColumn(const QuantizerConfig &config,
                                         const Eigen::MatrixXd &w);
+
+/// RTN of w [in, out] where input row i has `rowBits[i]` bits: each output
+/// column gets one QuantParams per group of `groupSize` rows (0: all rows)
+/// and width, fitted on the rows of that width (the dequantized result).
+Eigen::MatrixXd roundToNearestRows(const QuantizerConfig &config,
+                                   const Eigen::MatrixXd &w,
+                                   const std::vector<int64_t> &rowBits,
+                                   int64_t groupSize);
 
 } // namespace resq::numerics
 

@@ -1,0 +1,21 @@
+//===- Passes.h - quantization of a prepared transformer -----------*- C++
+//-*-===//
+
+#ifndef RESQ_PASSES_QUANTIZE_PASSES_H
+#define RESQ_PASSES_QUANTIZE_PASSES_H
+
+#include "dialects/resq/ResqDialect.h"
+
+#include "mlir/Pass/Pass.h"
+
+namespace resq {
+
+#define GEN_PASS_DECL
+#include "passes/quantize/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/quantize/Passes.h.inc"
+
+} // namespace resq
+
+#endif // RESQ_PASSES_QUANTIZE_PASSES_H

@@ -1,0 +1,188 @@
+//===- Scheme.cpp - resq-compile --scheme and --calibrate -----------------===//
+
+#include "Scheme.h"
+
+#include "dialects/resq/ResqAttributes.h"
+#include "dialects/resq/ResqDialect.h"
+#include "resq/driver/Compile.h"
+#include "resq/run/Calibrate.h"
+#include "resq/run/Progress.h"
+#include "resq/run/Tokenizer.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+
+namespace {
+
+std::string absolutePath(const std::string &path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  return absolute.str().str();
+}
+
+/// Runs a textual pipeline on `module` with its archive named by full path
+/// (passes find weights through the module).
+LogicalResult runPipeline(ModuleOp module, const std::string &archivePath,
+                          const std::string &pipeline) {
+  auto name = resq::ResqDialect::getParamsAttrName();
+  Attribute named = module->getAttr(name);
+  module->setAttr(name, resq::ParamArchiveAttr::get(
+                            module.getContext(), absolutePath(archivePath)));
+  PassManager pm(module.getContext());
+  bool ok = succeeded(parsePassPipeline(pipeline, pm)) &&
+            succeeded(pm.run(module));
+  module->setAttr(name, named);
+  return success(ok);
+}
+
+/// Calibrates an instrumented copy of `module` and writes `statsPath`.
+LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
+                        const CalibrationFlags &flags,
+                        const std::string &statsPath) {
+  Location loc = module.getLoc();
+  if (flags.data.empty())
+    return emitError(loc) << "this scheme needs calibration data: "
+                             "--calibrate FILE";
+  OwningOpRef<ModuleOp> instrumented = module.clone();
+  (*instrumented)
+      ->setAttr(resq::ResqDialect::getParamsAttrName(),
+                resq::ParamArchiveAttr::get(module.getContext(),
+                                            absolutePath(archivePath)));
+  PassManager pm(module.getContext());
+  if (failed(parsePassPipeline("resq-insert-observers", pm)) ||
+      failed(pm.run(*instrumented)))
+    return failure();
+
+  std::string error;
+  std::unique_ptr<resq::run::LoadedModel> model =
+      resq::run::LoadedModel::fromModule(*instrumented, archivePath, error);
+  if (!model)
+    return emitError(loc) << "cannot JIT-compile the instrumented model: "
+                          << error;
+  int64_t window = model->inputs().front().shape.back();
+  if (flags.sequence && flags.sequence != window)
+    return emitError(loc)
+           << "--calib-seq " << flags.sequence
+           << ": calibration windows have the compiled sequence length, "
+           << window << " (set it with --input-shape)";
+
+  std::unique_ptr<resq::run::Tokenizer> tokenizer;
+  if (!flags.tokenizer.empty() &&
+      !(tokenizer = resq::run::Tokenizer::load(flags.tokenizer, error)))
+    return emitError(loc) << error;
+  resq::tensorio::Tensor ids;
+  if (!resq::run::readTokenFile(flags.data, tokenizer.get(), ids, error))
+    return emitError(loc) << "--calibrate: " << error;
+
+  resq::run::CalibrationOptions options;
+  options.maxTokens = flags.tokens;
+  options.bosId = flags.bosId;
+  resq::run::ProgressBar bar("calibration windows");
+  options.progress = [&](int64_t done, int64_t total, double rate) {
+    bar.update(done, total, rate);
+  };
+  resq::run::CalibrationResult result;
+  if (!resq::run::calibrate(*model, ids, options, result, error))
+    return emitError(loc) << "calibration failed: " << error;
+  bar.finish();
+  if (!resq::run::writeStatistics(result, statsPath, error))
+    return emitError(loc) << error;
+  llvm::errs() << llvm::format(
+      "resq-compile: calibrated on %lld tokens (%lld windows of %lld) in "
+      "%.1f s: %s\n",
+      (long long)result.tokens, (long long)result.windows, (long long)window,
+      result.seconds, statsPath.c_str());
+  return success();
+}
+
+/// Prints "resq-compile: STAGE: N ms" with -v.
+class Stage {
+public:
+  Stage(bool verbose, const char *name) : verbose(verbose), name(name) {}
+  ~Stage() {
+    if (verbose)
+      llvm::errs() << "resq-compile: " << name << ": "
+                   << std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count()
+                   << " ms\n";
+  }
+
+private:
+  bool verbose;
+  const char *name;
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
+};
+
+} // namespace
+
+bool schemeNeedsWork(const SchemeFlags &flags) {
+  return flags.scheme != "fp32" || flags.prepare ||
+         !flags.calibration.data.empty();
+}
+
+LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
+                          const SchemeFlags &flags) {
+  const std::string &scheme = flags.scheme;
+  if (scheme != "fp32" && scheme != "rtn" && scheme != "quarot" &&
+      scheme != "resq")
+    return emitError(module.getLoc())
+           << "--scheme " << scheme << " is not fp32, rtn, quarot or resq";
+  {
+    Stage stage(flags.verbose, "prepare (raise, untie, fold norms)");
+    if (failed(resq::driver::prepareTransformer(module, archivePath)))
+      return failure();
+  }
+  std::string stats = flags.outputDir + "/calibration.safetensors";
+  bool calibrated = false;
+  if (!flags.calibration.data.empty() || scheme == "resq") {
+    Stage stage(flags.verbose, "calibrate");
+    if (failed(calibrate(module, archivePath, flags.calibration, stats)))
+      return failure();
+    calibrated = true;
+  }
+  std::string seed = " seed=" + std::to_string(flags.seed);
+  if (scheme == "quarot" || scheme == "resq") {
+    Stage stage(flags.verbose, "rotate");
+    std::string options = scheme == "resq"
+                              ? "scheme=resq stats=" + absolutePath(stats)
+                              : "scheme=hadamard";
+    if (failed(runPipeline(module, archivePath,
+                           "resq-rotate{" + options + seed + "}")))
+      return failure();
+  }
+  if (scheme == "fp32")
+    return success();
+
+  // GPTQ's Hessians describe the inputs as they are now: after a rotation,
+  // calibrate the rotated model.
+  std::string quantize = "resq-quantize{w-bits=" + std::to_string(flags.wBits) +
+                         " a-bits=" + std::to_string(flags.aBits) +
+                         " kv-bits=" + std::to_string(flags.kvBits) +
+                         " high-bits=" +
+                         std::to_string(scheme == "resq" ? flags.highBits : 0) +
+                         " group-size=" + std::to_string(flags.groupSize) +
+                         " weights=" + flags.weights +
+                         (flags.actOrder ? " act-order=1" : "");
+  if (flags.weights == "gptq") {
+    std::string hessians = stats;
+    if (scheme != "rtn" || !calibrated) {
+      hessians = flags.outputDir + "/calibration-" + scheme + ".safetensors";
+      Stage stage(flags.verbose, "calibrate for GPTQ");
+      if (failed(calibrate(module, archivePath, flags.calibration, hessians)))
+        return failure();
+    }
+    quantize += " stats=" + absolutePath(hessians);
+  }
+  Stage stage(flags.verbose, "quantize");
+  return runPipeline(module, archivePath, quantize + "}");
+}
