@@ -4,7 +4,9 @@
 
 #include "dialects/resq/ResqAttributes.h"
 #include "dialects/resq/ResqDialect.h"
+#include "dialects/resq/ResqOps.h"
 #include "resq/driver/Compile.h"
+#include "resq/params/Archive.h"
 #include "resq/run/Calibrate.h"
 #include "resq/run/Progress.h"
 #include "resq/run/Tokenizer.h"
@@ -17,6 +19,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <set>
 
 using namespace mlir;
 
@@ -34,11 +37,11 @@ LogicalResult runPipeline(ModuleOp module, const std::string &archivePath,
                           const std::string &pipeline) {
   auto name = resq::ResqDialect::getParamsAttrName();
   Attribute named = module->getAttr(name);
-  module->setAttr(name, resq::ParamArchiveAttr::get(
-                            module.getContext(), absolutePath(archivePath)));
+  module->setAttr(name, resq::ParamArchiveAttr::get(module.getContext(),
+                                                    absolutePath(archivePath)));
   PassManager pm(module.getContext());
-  bool ok = succeeded(parsePassPipeline(pipeline, pm)) &&
-            succeeded(pm.run(module));
+  bool ok =
+      succeeded(parsePassPipeline(pipeline, pm)) && succeeded(pm.run(module));
   module->setAttr(name, named);
   return success(ok);
 }
@@ -123,6 +126,35 @@ private:
       std::chrono::steady_clock::now();
 };
 
+/// Rewrites the archive with only the tensors `module` still names: the
+/// passes add folded, rotated and quantized weights beside the originals.
+LogicalResult pruneArchive(ModuleOp module, const std::string &archivePath) {
+  // Parameters the rewrites replaced are left as dead resq.param ops.
+  std::set<std::string> used;
+  module.walk([&](resq::ParamOp param) {
+    if (param.getResult().use_empty())
+      param.erase();
+    else
+      used.insert(param.getName().str());
+  });
+  std::string error;
+  std::unique_ptr<resq::params::Archive> archive =
+      resq::params::Archive::open(archivePath, error);
+  if (!archive)
+    return emitError(module.getLoc()) << error;
+  resq::params::ArchiveWriter writer;
+  for (const resq::params::TensorInfo &info : archive->tensors())
+    if (used.count(info.name) &&
+        !writer.addBorrowed(info.name, info.dtype, info.shape,
+                            archive->data(info), info.byteSize(), error))
+      return emitError(module.getLoc()) << error;
+  for (const auto &[key, value] : archive->metadata())
+    writer.setMetadata(key, value);
+  if (!writer.write(archivePath, error))
+    return emitError(module.getLoc()) << error;
+  return success();
+}
+
 } // namespace
 
 bool schemeNeedsWork(const SchemeFlags &flags) {
@@ -161,18 +193,17 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
       return failure();
   }
   if (scheme == "fp32")
-    return success();
+    return pruneArchive(module, archivePath);
 
   // GPTQ's Hessians describe the inputs as they are now: after a rotation,
   // calibrate the rotated model.
-  std::string quantize = "resq-quantize{w-bits=" + std::to_string(flags.wBits) +
-                         " a-bits=" + std::to_string(flags.aBits) +
-                         " kv-bits=" + std::to_string(flags.kvBits) +
-                         " high-bits=" +
-                         std::to_string(scheme == "resq" ? flags.highBits : 0) +
-                         " group-size=" + std::to_string(flags.groupSize) +
-                         " weights=" + flags.weights +
-                         (flags.actOrder ? " act-order=1" : "");
+  std::string quantize =
+      "resq-quantize{w-bits=" + std::to_string(flags.wBits) +
+      " a-bits=" + std::to_string(flags.aBits) +
+      " kv-bits=" + std::to_string(flags.kvBits) +
+      " high-bits=" + std::to_string(scheme == "resq" ? flags.highBits : 0) +
+      " group-size=" + std::to_string(flags.groupSize) +
+      " weights=" + flags.weights + (flags.actOrder ? " act-order=1" : "");
   if (flags.weights == "gptq") {
     std::string hessians = stats;
     if (scheme != "rtn" || !calibrated) {
@@ -183,6 +214,10 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
     }
     quantize += " stats=" + absolutePath(hessians);
   }
-  Stage stage(flags.verbose, "quantize");
-  return runPipeline(module, archivePath, quantize + "}");
+  {
+    Stage stage(flags.verbose, "quantize");
+    if (failed(runPipeline(module, archivePath, quantize + "}")))
+      return failure();
+  }
+  return pruneArchive(module, archivePath);
 }

@@ -108,16 +108,17 @@ static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits (default 4)"),
 static cl::opt<int64_t>
     aBits("a-bits", cl::desc("Activation bits (default 4; 16: float)"),
           cl::init(4), cl::cat(category));
+static cl::opt<int64_t> kvBits("kv-bits",
+                               cl::desc("KV-cache bits (default 4; 16: float)"),
+                               cl::init(4), cl::cat(category));
 static cl::opt<int64_t>
-    kvBits("kv-bits", cl::desc("KV-cache bits (default 4; 16: float)"),
-           cl::init(4), cl::cat(category));
-static cl::opt<int64_t> highBits(
-    "high-bits",
-    cl::desc("Bits of ResQ's high-variance subspace (default 8)"), cl::init(8),
-    cl::cat(category));
-static cl::opt<std::string> weightQuantizer(
-    "weights", cl::desc("Weight quantizer: rtn (default) or gptq"),
-    cl::init("rtn"), cl::cat(category));
+    highBits("high-bits",
+             cl::desc("Bits of ResQ's high-variance subspace (default 8)"),
+             cl::init(8), cl::cat(category));
+static cl::opt<std::string>
+    weightQuantizer("weights",
+                    cl::desc("Weight quantizer: rtn (default) or gptq"),
+                    cl::init("rtn"), cl::cat(category));
 static cl::opt<bool> actOrder("act-order",
                               cl::desc("GPTQ in descending Hessian order"),
                               cl::cat(category));
@@ -125,8 +126,7 @@ static cl::opt<int64_t> groupSize(
     "group-size",
     cl::desc("Input rows per weight scale (default 0: per output channel)"),
     cl::init(0), cl::cat(category));
-static cl::opt<int64_t> seed("seed",
-                             cl::desc("Seed of the random rotations"),
+static cl::opt<int64_t> seed("seed", cl::desc("Seed of the random rotations"),
                              cl::init(0), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
                              cl::cat(category));
