@@ -1,6 +1,7 @@
 //===- Compile.cpp - resq-compile's pipeline ------------------------------===//
 
 #include "resq/driver/Compile.h"
+#include "resq/driver/StageTimer.h"
 
 #include "EmitNative.h"
 #include "dialects/resq/ResqAttributes.h"
@@ -26,6 +27,7 @@
 
 using namespace mlir;
 using namespace llvm;
+using resq::driver::StageTimer;
 
 #ifndef RESQ_DEFAULT_LINKER
 #define RESQ_DEFAULT_LINKER "cc"
@@ -47,27 +49,6 @@ std::string defaultRuntimeLibrary() {
   sys::path::append(path, "..", "lib", resq::driver::kRuntimeName);
   return path.str().str();
 }
-
-/// Prints "stage ... N ms" when verbose.
-class StageTimer {
-public:
-  StageTimer(bool verbose, StringRef stage) : verbose(verbose), stage(stage) {
-    start = std::chrono::steady_clock::now();
-  }
-  ~StageTimer() {
-    if (!verbose)
-      return;
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-    errs() << "resq-compile: " << stage << ": " << ms << " ms\n";
-  }
-
-private:
-  bool verbose;
-  std::string stage;
-  std::chrono::steady_clock::time_point start;
-};
 
 LogicalResult writeText(StringRef path,
                         mlir::function_ref<void(raw_ostream &)> write,

@@ -6,6 +6,7 @@
 #include "dialects/resq/ResqDialect.h"
 #include "dialects/resq/ResqOps.h"
 #include "resq/driver/Compile.h"
+#include "resq/driver/StageTimer.h"
 #include "resq/params/Archive.h"
 #include "resq/run/Calibrate.h"
 #include "resq/run/Progress.h"
@@ -18,10 +19,10 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <set>
 
 using namespace mlir;
+using resq::driver::StageTimer;
 
 namespace {
 
@@ -106,26 +107,6 @@ LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
   return success();
 }
 
-/// Prints "resq-compile: STAGE: N ms" with -v.
-class Stage {
-public:
-  Stage(bool verbose, const char *name) : verbose(verbose), name(name) {}
-  ~Stage() {
-    if (verbose)
-      llvm::errs() << "resq-compile: " << name << ": "
-                   << std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count()
-                   << " ms\n";
-  }
-
-private:
-  bool verbose;
-  const char *name;
-  std::chrono::steady_clock::time_point start =
-      std::chrono::steady_clock::now();
-};
-
 /// Rewrites the archive with only the tensors `module` still names: the
 /// passes add folded, rotated and quantized weights beside the originals.
 LogicalResult pruneArchive(ModuleOp module, const std::string &archivePath) {
@@ -170,21 +151,21 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
     return emitError(module.getLoc())
            << "--scheme " << scheme << " is not fp32, rtn, quarot or resq";
   {
-    Stage stage(flags.verbose, "prepare (raise, untie, fold norms)");
+    StageTimer stage(flags.verbose, "prepare (raise, untie, fold norms)");
     if (failed(resq::driver::prepareTransformer(module, archivePath)))
       return failure();
   }
   std::string stats = flags.outputDir + "/calibration.safetensors";
   bool calibrated = false;
   if (!flags.calibration.data.empty() || scheme == "resq") {
-    Stage stage(flags.verbose, "calibrate");
+    StageTimer stage(flags.verbose, "calibrate");
     if (failed(calibrate(module, archivePath, flags.calibration, stats)))
       return failure();
     calibrated = true;
   }
   std::string seed = " seed=" + std::to_string(flags.seed);
   if (scheme == "quarot" || scheme == "resq") {
-    Stage stage(flags.verbose, "rotate");
+    StageTimer stage(flags.verbose, "rotate");
     std::string options = scheme == "resq"
                               ? "scheme=resq stats=" + absolutePath(stats)
                               : "scheme=hadamard";
@@ -208,14 +189,14 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
     std::string hessians = stats;
     if (scheme != "rtn" || !calibrated) {
       hessians = flags.outputDir + "/calibration-" + scheme + ".safetensors";
-      Stage stage(flags.verbose, "calibrate for GPTQ");
+      StageTimer stage(flags.verbose, "calibrate for GPTQ");
       if (failed(calibrate(module, archivePath, flags.calibration, hessians)))
         return failure();
     }
     quantize += " stats=" + absolutePath(hessians);
   }
   {
-    Stage stage(flags.verbose, "quantize");
+    StageTimer stage(flags.verbose, "quantize");
     if (failed(runPipeline(module, archivePath, quantize + "}")))
       return failure();
   }
