@@ -1,12 +1,16 @@
 //===- Jit.cpp - compile a model in-process with MLIR's ExecutionEngine ---===//
 
 #include "resq/driver/Jit.h"
+
 #include "resq/driver/Compile.h"
+#include <cstdlib>
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -26,6 +30,10 @@ resq::driver::JitModel::compile(ModuleOp module, llvm::StringRef entry,
   ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // The perf listener writes a jit-PID.dump file under /tmp/.debug for every
+  // compiled model, which nothing removes; only profiling wants it.
+  options.enablePerfNotificationListener =
+      std::getenv("RESQ_JIT_PERF") != nullptr;
   // memrefCopy and the microkernels resolve against this process, which
   // links libresq_runtime.so.
   auto engine = ExecutionEngine::create(module, options);
