@@ -3,7 +3,6 @@
 #include "resq/driver/Jit.h"
 
 #include "resq/driver/Compile.h"
-#include <cstdlib>
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
