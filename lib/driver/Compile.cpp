@@ -76,23 +76,28 @@ void resq::driver::registerDriverDialects(DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
 }
 
-LogicalResult resq::driver::prepareTransformer(ModuleOp module,
-                                               const std::string &archivePath) {
+LogicalResult resq::driver::runWithArchive(ModuleOp module,
+                                           const std::string &archivePath,
+                                           StringRef pipeline) {
   registerPassesOnce();
   MLIRContext *context = module->getContext();
-  // Passes find the archive through the module; name it by its full path
-  // while they run.
   auto attrName = resq::ResqDialect::getParamsAttrName();
   mlir::Attribute named = module->getAttr(attrName);
   SmallString<256> absolute(archivePath);
   sys::fs::make_absolute(absolute);
   module->setAttr(attrName, resq::ParamArchiveAttr::get(context, absolute));
   mlir::PassManager pm(context);
-  LogicalResult parsed = parsePassPipeline(
-      "resq-untie-embeddings,resq-raise-transformer,resq-fold-norms", pm);
-  bool ok = succeeded(parsed) && succeeded(pm.run(module));
+  bool ok =
+      succeeded(parsePassPipeline(pipeline, pm)) && succeeded(pm.run(module));
   module->setAttr(attrName, named);
-  if (!ok)
+  return success(ok);
+}
+
+LogicalResult resq::driver::prepareTransformer(ModuleOp module,
+                                               const std::string &archivePath) {
+  if (failed(runWithArchive(
+          module, archivePath,
+          "resq-untie-embeddings,resq-raise-transformer,resq-fold-norms")))
     return failure();
   return success(succeeded(resq::findCompleteTransformers(module)));
 }

@@ -52,9 +52,13 @@ struct InsertObservers : resq::impl::ResqInsertObserversBase<InsertObservers> {
     SmallVector<std::string> names;
     auto observe = [&](Value value, int64_t groups, int64_t layer,
                        StringRef site) {
-      int64_t width = shapeOf(value).back() / groups;
-      if (shapeOf(value).size() == 4) // [batch, seq, heads, head dim]
-        width = shapeOf(value).back();
+      // Every site is [batch, seq, channels...]: the channels of a token
+      // form `groups` groups.
+      ArrayRef<int64_t> shape = shapeOf(value);
+      int64_t channels =
+          cast<RankedTensorType>(value.getType()).getNumElements() /
+          (shape[0] * shape[1]);
+      int64_t width = channels / groups;
       observed.push_back(
           asTokenGroups(b, value.getLoc(), value, groups, width));
       names.push_back(

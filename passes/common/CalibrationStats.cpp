@@ -20,6 +20,17 @@ bool CalibrationStats::open(const std::string &path, std::string &error) {
   return true;
 }
 
+bool CalibrationStats::openOrReport(mlir::ModuleOp module,
+                                    const std::string &path,
+                                    llvm::StringRef need) {
+  std::string error;
+  if (!path.empty() && open(path, error))
+    return true;
+  module.emitError() << need << " (stats=FILE): "
+                     << (path.empty() ? "none given" : error);
+  return false;
+}
+
 std::optional<Eigen::MatrixXd>
 CalibrationStats::mean(const std::string &site, int64_t g,
                        std::string &error) const {

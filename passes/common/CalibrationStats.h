@@ -12,6 +12,8 @@
 
 #include "resq/params/Archive.h"
 
+#include "mlir/IR/BuiltinOps.h"
+
 #include <Eigen/Core>
 
 #include <memory>
@@ -24,6 +26,10 @@ class CalibrationStats {
 public:
   /// Opens `path`; false with `error` set if it is not a statistics archive.
   bool open(const std::string &path, std::string &error);
+  /// As open(), but reports on `module` "NEED (stats=FILE): why" when
+  /// `path` is empty or unreadable.
+  bool openOrReport(mlir::ModuleOp module, const std::string &path,
+                    llvm::StringRef need);
   /// The mean of X^T X over the N tokens for group `g` of `site`, or
   /// nullopt with `error` naming what is missing.
   std::optional<Eigen::MatrixXd> mean(const std::string &site, int64_t g,

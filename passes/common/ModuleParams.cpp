@@ -165,9 +165,8 @@ void ModuleParams::replaceMatrix(OpOperand &use, const RowMatrix &matrix,
                                  StringRef suffix) {
   auto old = use.get().getDefiningOp<ParamOp>();
   std::vector<double> data(matrix.data(), matrix.data() + matrix.size());
-  std::string name = add(old.getName().str() + suffix.str(),
-                         params::DType::F32, {matrix.rows(), matrix.cols()},
-                         std::move(data));
+  std::string name = add(old.getName().str() + suffix.str(), params::DType::F32,
+                         {matrix.rows(), matrix.cols()}, std::move(data));
   OpBuilder b(use.getOwner());
   use.set(ParamOp::create(b, old.getLoc(), old.getType(), name));
 }

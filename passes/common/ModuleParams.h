@@ -52,8 +52,8 @@ public:
   /// that name is taken, `base.1`, `base.2`, ...; returns the name.
   std::string add(llvm::StringRef base, params::DType dtype,
                   std::vector<int64_t> shape, std::vector<double> values);
-  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
-                                  Eigen::RowMajor>;
+  using RowMatrix =
+      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   /// The values of the 2-D f32 `resq.param` that defines `value`; nullopt
   /// (with a diagnostic at `value`) for anything else.
   std::optional<RowMatrix> readMatrix(mlir::Value value) const;

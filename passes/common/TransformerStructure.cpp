@@ -1,6 +1,7 @@
 //===- TransformerStructure.cpp - the layers of a raised transformer ------===//
 
 #include "passes/common/TransformerStructure.h"
+#include "passes/common/ModuleParams.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -190,6 +191,20 @@ findCompleteTransformers(ModuleOp module) {
            << "no transformer found: no resq.attention after "
               "--resq-raise-transformer";
   return found;
+}
+
+FailureOr<TransformerWeights> openTransformerWeights(ModuleOp module,
+                                                     StringRef pass) {
+  TransformerWeights weights;
+  weights.params = ModuleParams::openOrReport(module, pass);
+  if (!weights.params)
+    return failure();
+  FailureOr<std::vector<TransformerStructure>> models =
+      findCompleteTransformers(module);
+  if (failed(models))
+    return failure();
+  weights.models = std::move(*models);
+  return weights;
 }
 
 } // namespace resq

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,19 @@ struct TransformerStructure {
 
 /// Finds the layers of `func`, one per resq.attention op, in program order.
 TransformerStructure findTransformerStructure(mlir::func::FuncOp func);
+
+class ModuleParams;
+
+/// What a pass that rewrites the weights of whole transformers works on.
+struct TransformerWeights {
+  std::unique_ptr<ModuleParams> params;
+  std::vector<TransformerStructure> models;
+};
+
+/// Opens the archive and finds every complete transformer of `module`;
+/// fails with a diagnostic naming `pass` otherwise.
+mlir::FailureOr<TransformerWeights>
+openTransformerWeights(mlir::ModuleOp module, llvm::StringRef pass);
 
 /// The transformers of `module`, one per function with attention. Fails,
 /// with a diagnostic, when there is none or one is incomplete: passes that

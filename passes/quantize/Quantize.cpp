@@ -62,27 +62,22 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
       return signalPassFailure();
-    std::string error;
     if (weights == "gptq" &&
-        (stats.empty() || !statistics.open(stats, error))) {
-      module.emitError() << "--resq-quantize weights=gptq needs calibration "
-                            "statistics of the model as it is (stats=FILE): "
-                         << (stats.empty() ? "none given" : error);
+        !statistics.openOrReport(module, stats,
+                                 "--resq-quantize weights=gptq needs "
+                                 "calibration statistics of the model as it "
+                                 "is"))
       return signalPassFailure();
-    }
-    std::unique_ptr<resq::ModuleParams> opened =
-        resq::ModuleParams::openOrReport(module, "resq-quantize");
-    if (!opened)
+    FailureOr<resq::TransformerWeights> opened =
+        resq::openTransformerWeights(module, "resq-quantize");
+    if (failed(opened))
       return signalPassFailure();
-    params = opened.get();
-    FailureOr<std::vector<resq::TransformerStructure>> models =
-        resq::findCompleteTransformers(module);
-    if (failed(models))
-      return signalPassFailure();
-    for (resq::TransformerStructure &model : *models)
+    params = opened->params.get();
+    for (resq::TransformerStructure &model : opened->models)
       for (auto [l, layer] : llvm::enumerate(model.layers))
         if (!hadError)
           quantizeLayer(layer, l);
+    std::string error;
     if (hadError)
       return signalPassFailure();
     if (!params->commit(error)) {

@@ -16,7 +16,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
-
 namespace resq {
 #define GEN_PASS_DEF_RESQROTATE
 #include "passes/rotate/Passes.h.inc"
@@ -45,27 +44,22 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       module.emitError() << "--resq-rotate: high-fraction must be in (0, 1)";
       return signalPassFailure();
     }
-    std::string error;
-    if (scheme == "resq" && (stats.empty() || !statistics.open(stats, error))) {
-      module.emitError() << "--resq-rotate scheme=resq needs the calibration "
-                            "statistics (stats=FILE): "
-                         << (stats.empty() ? "none given" : error);
+    if (scheme == "resq" &&
+        !statistics.openOrReport(module, stats,
+                                 "--resq-rotate scheme=resq needs the "
+                                 "calibration statistics"))
       return signalPassFailure();
-    }
-    std::unique_ptr<resq::ModuleParams> opened =
-        resq::ModuleParams::openOrReport(module, "resq-rotate");
-    if (!opened)
+    FailureOr<resq::TransformerWeights> opened =
+        resq::openTransformerWeights(module, "resq-rotate");
+    if (failed(opened))
       return signalPassFailure();
-    params = opened.get();
-    FailureOr<std::vector<resq::TransformerStructure>> models =
-        resq::findCompleteTransformers(module);
-    if (failed(models))
-      return signalPassFailure();
-    for (resq::TransformerStructure &model : *models) {
+    params = opened->params.get();
+    for (resq::TransformerStructure &model : opened->models) {
       rotate(model);
       if (hadError)
         return signalPassFailure();
     }
+    std::string error;
     if (!params->commit(error)) {
       module.emitError() << "cannot write the parameter archive: " << error;
       return signalPassFailure();

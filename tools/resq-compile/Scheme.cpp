@@ -2,8 +2,6 @@
 
 #include "Scheme.h"
 
-#include "dialects/resq/ResqAttributes.h"
-#include "dialects/resq/ResqDialect.h"
 #include "dialects/resq/ResqOps.h"
 #include "resq/driver/Compile.h"
 #include "resq/driver/StageTimer.h"
@@ -12,8 +10,6 @@
 #include "resq/run/Progress.h"
 #include "resq/run/Tokenizer.h"
 
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -32,21 +28,6 @@ std::string absolutePath(const std::string &path) {
   return absolute.str().str();
 }
 
-/// Runs a textual pipeline on `module` with its archive named by full path
-/// (passes find weights through the module).
-LogicalResult runPipeline(ModuleOp module, const std::string &archivePath,
-                          const std::string &pipeline) {
-  auto name = resq::ResqDialect::getParamsAttrName();
-  Attribute named = module->getAttr(name);
-  module->setAttr(name, resq::ParamArchiveAttr::get(module.getContext(),
-                                                    absolutePath(archivePath)));
-  PassManager pm(module.getContext());
-  bool ok =
-      succeeded(parsePassPipeline(pipeline, pm)) && succeeded(pm.run(module));
-  module->setAttr(name, named);
-  return success(ok);
-}
-
 /// Calibrates an instrumented copy of `module` and writes `statsPath`.
 LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
                         const CalibrationFlags &flags,
@@ -56,13 +37,8 @@ LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
     return emitError(loc) << "this scheme needs calibration data: "
                              "--calibrate FILE";
   OwningOpRef<ModuleOp> instrumented = module.clone();
-  (*instrumented)
-      ->setAttr(resq::ResqDialect::getParamsAttrName(),
-                resq::ParamArchiveAttr::get(module.getContext(),
-                                            absolutePath(archivePath)));
-  PassManager pm(module.getContext());
-  if (failed(parsePassPipeline("resq-insert-observers", pm)) ||
-      failed(pm.run(*instrumented)))
+  if (failed(resq::driver::runWithArchive(*instrumented, archivePath,
+                                          "resq-insert-observers")))
     return failure();
 
   std::string error;
@@ -169,8 +145,8 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
     std::string options = scheme == "resq"
                               ? "scheme=resq stats=" + absolutePath(stats)
                               : "scheme=hadamard";
-    if (failed(runPipeline(module, archivePath,
-                           "resq-rotate{" + options + seed + "}")))
+    if (failed(resq::driver::runWithArchive(
+            module, archivePath, "resq-rotate{" + options + seed + "}")))
       return failure();
   }
   if (scheme == "fp32")
@@ -197,7 +173,8 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
   }
   {
     StageTimer stage(flags.verbose, "quantize");
-    if (failed(runPipeline(module, archivePath, quantize + "}")))
+    if (failed(
+            resq::driver::runWithArchive(module, archivePath, quantize + "}")))
       return failure();
   }
   return pruneArchive(module, archivePath);

@@ -62,6 +62,13 @@ mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef inputPath,
                                             const OnnxImportOptions &import,
                                             llvm::StringRef archivePath);
 
+/// Runs the textual pass pipeline `pipeline` on `module`, naming its
+/// archive `archivePath` by full path while the passes run (passes that read
+/// or write weights find them through the module).
+mlir::LogicalResult runWithArchive(mlir::ModuleOp module,
+                                   const std::string &archivePath,
+                                   llvm::StringRef pipeline);
+
 /// Raises a loaded transformer and prepares it for rotation and
 /// quantization: --resq-untie-embeddings, --resq-raise-transformer,
 /// --resq-fold-norms. Fails (with a diagnostic naming the missing parts)
