@@ -345,4 +345,66 @@ def Resq_SubspaceQuantOp : Resq_Op<"subspace_quant",
   let hasCanonicalizer = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer ops
+//===----------------------------------------------------------------------===//
+
+def Resq_QLinearOp : Resq_Op<"qlinear", [Pure, AttrSizedOperandSegments]> {
+  let summary = "linear layer on integer weights and per-token integer activations";
+  let description = [{
+    The integer form of `resq.subspace_quant` followed by `resq.linear` on
+    quantized weights: the same result up to float rounding, computed with
+    exact integer products.
+
+    **Activations.** `input` (`[..., in]`) is quantized per token exactly as
+    `resq.subspace_quant` with the same `ranges`, `group`, `symmetric` and
+    `clip` quantizes it: each range of each group of each row gets its own
+    scale (and zero point), at most 8 bits.
+
+    **Weights.** The rows of the `[in, out]` weight are split the same way,
+    by `weight_ranges` (which tile each group like `ranges`, possibly
+    differently: ResQ keeps 8-bit rows under 8-bit activations). Weight range
+    `r` is its own operand of signed integers (symmetric, zero point 0):
+    the rows of range `r` of group 0, then of group 1, and so on, so
+    `groups * size_r` rows. A range of at most 4 bits may be packed two
+    columns per byte (`[rows, out / 2]`, column `2j` in the low nibble of
+    byte `j` and `2j + 1` in the high one, both two's complement); otherwise
+    it is `[rows, out]`. Row `r` of `scales` (`[ranges, out]`) holds the
+    per-output-channel scales of weight range `r`.
+
+    **Result.** With `x = sx * (qx - zx)` and `w = sw[r, o] * qw`,
+    `result[t, o] = bias[o] + sum over pieces of
+    sw[r, o] * sx * (sum_i qx[t, i] qw[i, o] - zx * sum_i qw[i, o])`, a piece
+    being a run of channels within one activation range and one weight
+    range; the sums over `i` are exact in 32-bit integers.
+
+    ```mlir
+    %y = resq.qlinear %x [56 : i4, 8 : i8] * [56 : i4, 8 : i8] %wl, %wh scales %s
+        : (tensor<1x8x64xf32>, tensor<56x86xi8>, tensor<8x172xi8>, tensor<2x172xf32>) -> tensor<1x8x172xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[F32]>:$input,
+                       Variadic<StaticShapeTensorOf<[I8]>>:$weights,
+                       StaticShapeTensorOf<[F32]>:$scales,
+                       Optional<StaticShapeTensorOf<[F32]>>:$bias,
+                       Resq_BitRangeArrayAttr:$ranges,
+                       Resq_BitRangeArrayAttr:$weight_ranges,
+                       OptionalAttr<I64Attr>:$group_size, UnitAttr:$symmetric,
+                       DefaultValuedAttr<F64Attr, "1.0">:$clip_ratio);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input custom<BitRanges>($ranges) (`group` $group_size^)?
+    (`symmetric` $symmetric^)? (`clip` $clip_ratio^)?
+    `*` custom<BitRanges>($weight_ranges) $weights `scales` $scales
+    (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Channels per group: the group size, or the whole last dimension.
+    int64_t getGroupWidth();
+    /// True when weight range `r` holds two columns per byte.
+    bool isPacked(unsigned r);
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // RESQ_OPS_TD

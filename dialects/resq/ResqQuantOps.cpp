@@ -40,6 +40,33 @@ static LogicalResult verifyGroupSize(Operation *op, int64_t groupSize,
   return success();
 }
 
+/// The ranges must tile each group (of `groupSize`, else the whole last
+/// dimension) exactly.
+static LogicalResult verifyRangesTile(Operation *op, StringRef what,
+                                      ArrayAttr ranges,
+                                      std::optional<int64_t> groupSize,
+                                      ShapedType input) {
+  // Each range's size (positive) and bits were checked when its attribute
+  // was built; the sum saturates instead of overflowing.
+  uint64_t covered = 0;
+  for (auto range : ranges.getAsRange<BitRangeAttr>())
+    covered =
+        llvm::SaturatingAdd(covered, static_cast<uint64_t>(range.getSize()));
+  int64_t target = groupSize ? *groupSize : input.getShape().back();
+  if (ShapedType::isDynamic(target) || covered == static_cast<uint64_t>(target))
+    return success();
+  InFlightDiagnostic diag = op->emitOpError()
+                            << "expected the " << what << " to tile "
+                            << (groupSize ? "each group" : "the last dimension")
+                            << " (" << target
+                            << " channels) exactly, but they cover ";
+  if (covered > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    diag << "more than 2^63 channels";
+  else
+    diag << covered;
+  return diag;
+}
+
 //===----------------------------------------------------------------------===//
 // RotateOp
 //===----------------------------------------------------------------------===//
@@ -152,26 +179,90 @@ LogicalResult SubspaceQuantOp::verify() {
   if (ranges.empty())
     return emitOpError() << "expected at least one channel range";
 
-  // Each range's size (positive) and bits were checked when its attribute
-  // was built; the sum saturates instead of overflowing.
-  uint64_t covered = 0;
-  for (auto range : ranges.getAsRange<BitRangeAttr>())
-    covered =
-        llvm::SaturatingAdd(covered, static_cast<uint64_t>(range.getSize()));
-
   std::optional<int64_t> groupSize = getGroupSize();
   if (groupSize && failed(verifyGroupSize(*this, *groupSize, input)))
     return failure();
-  int64_t target = groupSize ? *groupSize : input.getShape().back();
-  if (ShapedType::isDynamic(target) || covered == static_cast<uint64_t>(target))
-    return success();
-  InFlightDiagnostic diag =
-      emitOpError() << "expected the channel ranges to tile "
-                    << (groupSize ? "each group" : "the last dimension") << " ("
-                    << target << " channels) exactly, but they cover ";
-  if (covered > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-    diag << "more than 2^63 channels";
-  else
-    diag << covered;
-  return diag;
+  return verifyRangesTile(*this, "channel ranges", ranges, groupSize, input);
+}
+
+//===----------------------------------------------------------------------===//
+// QLinearOp
+//===----------------------------------------------------------------------===//
+
+int64_t QLinearOp::getGroupWidth() {
+  return getGroupSize().value_or(getInput().getType().getShape().back());
+}
+
+bool QLinearOp::isPacked(unsigned r) {
+  auto weight = cast<ShapedType>(getWeights()[r].getType());
+  int64_t out = getResult().getType().getShape().back();
+  return weight.getRank() == 2 && weight.getShape()[1] != out;
+}
+
+/// Integer ranges: at most 8 bits, the width of the int8 GEMM.
+static LogicalResult verifyIntegerRanges(Operation *op, StringRef what,
+                                         ArrayAttr ranges) {
+  if (ranges.empty())
+    return op->emitOpError() << "expected at least one " << what;
+  for (auto range : ranges.getAsRange<BitRangeAttr>())
+    if (range.getBits() > 8)
+      return op->emitOpError()
+             << "expected " << what << " of at most 8 bits, found "
+             << range.getBits();
+  return success();
+}
+
+LogicalResult QLinearOp::verify() {
+  auto input = getInput().getType();
+  auto result = getResult().getType();
+  if (input.getRank() < 1)
+    return emitOpError() << "expected input of rank >= 1, found " << input;
+  int64_t in = input.getShape().back(), out = result.getShape().back();
+  SmallVector<int64_t> resultShape(input.getShape().drop_back());
+  resultShape.push_back(out);
+  if (failed(verifyShape(*this, "result (the input's leading dims, then out)",
+                         result, resultShape)) ||
+      failed(verifyClipRatio(*this, getClipRatio())) ||
+      failed(verifyIntegerRanges(*this, "activation ranges", getRanges())) ||
+      failed(verifyIntegerRanges(*this, "weight ranges", getWeightRanges())))
+    return failure();
+  std::optional<int64_t> groupSize = getGroupSize();
+  if (groupSize && failed(verifyGroupSize(*this, *groupSize, input)))
+    return failure();
+  if (failed(verifyRangesTile(*this, "activation ranges", getRanges(),
+                              groupSize, input)) ||
+      failed(verifyRangesTile(*this, "weight ranges", getWeightRanges(),
+                              groupSize, input)))
+    return failure();
+
+  ArrayAttr weightRanges = getWeightRanges();
+  if (getWeights().size() != weightRanges.size())
+    return emitOpError() << "expected one weight operand per weight range ("
+                         << weightRanges.size() << "), found "
+                         << getWeights().size();
+  int64_t groups = in / getGroupWidth();
+  for (auto [r, range] :
+       llvm::enumerate(weightRanges.getAsRange<BitRangeAttr>())) {
+    auto weight = cast<ShapedType>(getWeights()[r].getType());
+    int64_t rows = groups * range.getSize();
+    bool packable = range.getBits() <= 4 && out % 2 == 0;
+    bool fits = weight.getRank() == 2 && weight.getShape()[0] == rows &&
+                (weight.getShape()[1] == out ||
+                 (packable && weight.getShape()[1] == out / 2));
+    if (!fits) {
+      InFlightDiagnostic diag = emitOpError()
+                                << "expected weight range " << r << " of shape "
+                                << rows << "x" << out;
+      if (packable)
+        diag << " (or " << rows << "x" << out / 2 << " packed)";
+      return diag << ", found " << formatShape(weight.getShape());
+    }
+  }
+  if (failed(verifyShape(*this, "scales (weight ranges x out)",
+                         getScales().getType(),
+                         {int64_t(weightRanges.size()), out})))
+    return failure();
+  if (Value bias = getBias())
+    return verifyShape(*this, "bias", cast<ShapedType>(bias.getType()), {out});
+  return success();
 }

@@ -67,31 +67,53 @@ Eigen::MatrixXd roundToNearestPerColumn(const QuantizerConfig &config,
   return out;
 }
 
-Eigen::MatrixXd roundToNearestRows(const QuantizerConfig &config,
-                                   const Eigen::MatrixXd &w,
-                                   const std::vector<int64_t> &rowBits,
-                                   int64_t groupSize) {
+int64_t QuantizedRows::integer(int64_t row, int64_t col, int64_t group,
+                               int64_t width) const {
+  int64_t c =
+      std::lower_bound(widths.begin(), widths.end(), width) - widths.begin();
+  int64_t at = group * int64_t(widths.size()) + c;
+  return std::llround(weights(row, col) / scales(at, col) +
+                      zeroPoints(at, col));
+}
+
+QuantizedRows roundToNearestRows(const QuantizerConfig &config,
+                                 const Eigen::MatrixXd &w,
+                                 const std::vector<int64_t> &rowBits,
+                                 int64_t groupSize) {
   const int64_t in = w.rows();
   const int64_t size = groupSize ? groupSize : in;
-  Eigen::MatrixXd out(w.rows(), w.cols());
-  for (int64_t g = 0; g < in; g += size) {
-    int64_t end = std::min(in, g + size);
-    std::vector<int64_t> widths(rowBits.begin() + g, rowBits.begin() + end);
-    std::sort(widths.begin(), widths.end());
-    widths.erase(std::unique(widths.begin(), widths.end()), widths.end());
-    for (int64_t bits : widths) {
+  const int64_t numGroups = (in + size - 1) / size;
+  QuantizedRows out;
+  out.weights.resize(w.rows(), w.cols());
+  out.widths = rowBits;
+  std::sort(out.widths.begin(), out.widths.end());
+  out.widths.erase(std::unique(out.widths.begin(), out.widths.end()),
+                   out.widths.end());
+  const int64_t numWidths = out.widths.size();
+  out.scales.setZero(numGroups * numWidths, w.cols());
+  out.zeroPoints.setZero(numGroups * numWidths, w.cols());
+  for (int64_t g = 0; g < numGroups; ++g) {
+    int64_t begin = g * size, end = std::min(in, begin + size);
+    for (int64_t c = 0; c < numWidths; ++c) {
       std::vector<int64_t> rows;
-      for (int64_t i = g; i < end; ++i)
-        if (rowBits[i] == bits)
+      for (int64_t i = begin; i < end; ++i)
+        if (rowBits[i] == out.widths[c])
           rows.push_back(i);
-      Eigen::MatrixXd part(rows.size(), w.cols());
-      for (size_t r = 0; r < rows.size(); ++r)
-        part.row(r) = w.row(rows[r]);
+      if (rows.empty())
+        continue;
       QuantizerConfig widthConfig = config;
-      widthConfig.bits = bits;
-      Eigen::MatrixXd quantized = roundToNearestPerColumn(widthConfig, part);
-      for (size_t r = 0; r < rows.size(); ++r)
-        out.row(rows[r]) = quantized.row(r);
+      widthConfig.bits = out.widths[c];
+      for (Eigen::Index j = 0; j < w.cols(); ++j) {
+        Eigen::VectorXd column(rows.size());
+        for (size_t r = 0; r < rows.size(); ++r)
+          column(r) = w(rows[r], j);
+        QuantParams params = fitQuantParams(widthConfig, column);
+        out.scales(g * numWidths + c, j) = params.scale;
+        out.zeroPoints(g * numWidths + c, j) = params.zeroPoint;
+        for (size_t r = 0; r < rows.size(); ++r)
+          out.weights(rows[r], j) =
+              fakeQuantize(widthConfig, params, w(rows[r], j));
+      }
     }
   }
   return out;

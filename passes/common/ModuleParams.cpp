@@ -178,10 +178,17 @@ bool ModuleParams::taken(const std::string &name) const {
 std::string ModuleParams::add(StringRef base, params::DType dtype,
                               std::vector<int64_t> shape,
                               std::vector<double> values) {
+  std::vector<uint8_t> bytes = encode(dtype, values);
+  return addBytes(base, dtype, std::move(shape), std::move(bytes));
+}
+
+std::string ModuleParams::addBytes(StringRef base, params::DType dtype,
+                                   std::vector<int64_t> shape,
+                                   std::vector<uint8_t> bytes) {
   std::string name = base.str();
   for (int suffix = 1; taken(name); ++suffix)
     name = base.str() + "." + std::to_string(suffix);
-  staged[name] = Staged{dtype, std::move(shape), encode(dtype, values)};
+  staged[name] = Staged{dtype, std::move(shape), std::move(bytes)};
   stagedOrder.push_back(name);
   return name;
 }

@@ -52,6 +52,9 @@ public:
   /// that name is taken, `base.1`, `base.2`, ...; returns the name.
   std::string add(llvm::StringRef base, params::DType dtype,
                   std::vector<int64_t> shape, std::vector<double> values);
+  /// As add(), for a tensor already encoded as `dtype` (little endian).
+  std::string addBytes(llvm::StringRef base, params::DType dtype,
+                       std::vector<int64_t> shape, std::vector<uint8_t> bytes);
   using RowMatrix =
       Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   /// The values of the 2-D f32 `resq.param` that defines `value`; nullopt

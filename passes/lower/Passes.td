@@ -24,23 +24,32 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
       channel's pair partner and the pair's cos/sin entries;
     * `resq.attention`: heads-first (3-D operands are viewed so), the past
       cache concatenated in front (the present results), scores as a
-      contraction with KV head `h / (num_heads / num_kv_heads)`, scale,
-      additive mask and causal `-inf`, a softmax whose all-`-inf` rows are
-      zero, and the weighted sum of values;
+      `linalg.batch_matmul` per KV head (its `num_heads / num_kv_heads`
+      query heads stacked as rows, keys transposed), scale, additive mask
+      and causal `-inf`, a softmax whose all-`-inf` rows are zero, and the
+      weighted sum of values as another batch matmul;
     * `resq.fake_quant`: per-set minimum and maximum reduced over the
       set's dims (per_group views the row as [groups, size]), then each
       element rounded half to even on its set's grid;
     * `resq.subspace_quant`: one per-token `resq.fake_quant` per channel
       range, on slices of the row (or of each group), inserted back;
+    * `resq.qlinear`: per activation range, the set bounds, one
+      `linalg.generic` for each set's scale and zero points (the grid of
+      `resq.fake_quant`) and one for the i8 codes (shifted by 2^(bits-1)
+      when asymmetric), heads-first; packed weights unpacked by a generic
+      over byte pairs; per piece (a run of channels in one activation and
+      one weight range) an i8 x i8 -> i32 `linalg.batch_matmul` over the
+      groups, the weight column sums when asymmetric, and a float epilogue
+      `+= scale_w * sum_g scale_x * (acc - zero_x * colsum)` onto the bias;
     * `resq.rotate matrix`: a `resq.linear` with `Q` (with `inverse`, `Q`
       transposed first);
     * `resq.rotate hadamard` of size n = K * 2^m: the rows times the
       constant `s_j / sqrt(n)` (signs from `resq/numerics/RandomSigns.h`),
       then m butterfly stages on each length-2^m block (a fast
       Walsh-Hadamard transform, each a `linalg.generic` reading every
-      element's partner), then for K > 1 a contraction of the K blocks with
-      the constant K x K factor from lib/numerics (never a dense n x n
-      product); with `inverse` the transposed factor, and the signs last.
+      element's partner), then for K > 1 the K blocks mixed by the constant
+      K x K factor from lib/numerics as one `linalg.matmul` of the rows
+      viewed as [rows * 2^m, K] (never a dense n x n product); with `inverse` the transposed factor, and the signs last.
       f16/bf16 rotate in f32.
 
     `resq.param` is left in place (the CPU pipeline turns weights into

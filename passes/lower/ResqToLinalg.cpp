@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/lower/LinalgBuilders.h"
 #include "passes/lower/Passes.h"
 
 #include "dialects/resq/ResqOps.h"
@@ -30,70 +31,6 @@ using namespace mlir;
 using namespace resq;
 
 namespace {
-
-using BodyBuilder =
-    function_ref<Value(OpBuilder &, Location, ValueRange arguments)>;
-
-/// A linalg.generic over `type` with the given indexing maps of `inputs`
-/// (the output's map is the identity) and iterators, yielding `body`.
-Value generic(OpBuilder &b, Location loc, RankedTensorType type,
-              ValueRange inputs, ArrayRef<AffineMap> inputMaps, Value init,
-              ArrayRef<utils::IteratorType> iterators, AffineMap outputMap,
-              BodyBuilder body) {
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(outputMap);
-  return linalg::GenericOp::create(
-             b, loc, type, inputs, ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-               linalg::YieldOp::create(nested, nestedLoc,
-                                       body(nested, nestedLoc, args));
-             })
-      .getResult(0);
-}
-
-Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type) {
-  return tensor::EmptyOp::create(b, loc, type.getShape(),
-                                 type.getElementType());
-}
-
-Value floatConstant(OpBuilder &b, Location loc, Type type, double value) {
-  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
-}
-
-/// Converts between float types (extension or rounding to nearest).
-Value convertFloat(OpBuilder &b, Location loc, Value value, Type to) {
-  Type from = value.getType();
-  if (from == to)
-    return value;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, value);
-  return arith::TruncFOp::create(b, loc, to, value);
-}
-
-LogicalResult requireStatic(PatternRewriter &rewriter, Operation *op) {
-  for (Type type : op->getOperandTypes())
-    if (auto shaped = dyn_cast<ShapedType>(type);
-        shaped && !shaped.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-  return success();
-}
-
-/// [..., n] -> [..., n / size, size], and the reassociation that undoes it.
-std::pair<Value, SmallVector<ReassociationIndices>>
-splitLastDim(OpBuilder &b, Location loc, Value value, int64_t size) {
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> shape(type.getShape().drop_back());
-  shape.append({type.getShape().back() / size, size});
-  SmallVector<ReassociationIndices> split;
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    split.push_back({d});
-  split.push_back({rank - 1, rank});
-  Value view = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), value,
-      split);
-  return {view, split};
-}
 
 struct SiluToLinalg : OpRewritePattern<SiluOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -401,6 +338,46 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
         moved, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   }
 
+  /// result[b, h] = lhs[b, h] * rhs[b, h / group] for lhs [B, H, M, K] and
+  /// rhs [B, H / group, K, N]: the query heads of one KV head are
+  /// consecutive, so lhs is viewed as [B * H / group, group * M, K] and the
+  /// product is one linalg.batch_matmul (the runtime's GEMM for f32).
+  static Value groupedProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                              int64_t group, RankedTensorType resultType) {
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    Type element = lhsType.getElementType();
+    int64_t batch = lhsType.getDimSize(0), heads = lhsType.getDimSize(1);
+    int64_t m = lhsType.getDimSize(2), k = lhsType.getDimSize(3);
+    int64_t n = rhsType.getDimSize(3), kvHeads = heads / group;
+    // [B, H, M, K] -> [B, H/g, g, M, K] -> [B * H/g, g * M, K].
+    Value split = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({batch, kvHeads, group, m, k}, element),
+        lhs, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    Value rows = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({batch * kvHeads, group * m, k}, element),
+        split, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
+    Value right = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({batch * kvHeads, k, n}, element), rhs,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+    auto productType =
+        RankedTensorType::get({batch * kvHeads, group * m, n}, element);
+    Value zero = floatConstant(b, loc, element, 0.0);
+    Value init = linalg::FillOp::create(
+                     b, loc, zero, ValueRange{emptyLike(b, loc, productType)})
+                     .getResult(0);
+    Value product = linalg::BatchMatmulOp::create(
+                        b, loc, ValueRange{rows, right}, ValueRange{init})
+                        .getResult(0);
+    // [B * H/g, g * M, N] -> [B, H/g, g, M, N] -> [B, H, M, N].
+    Value unsplit = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({batch, kvHeads, group, m, n}, element),
+        product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
+    return tensor::CollapseShapeOp::create(
+        b, loc, resultType, unsplit,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  }
+
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(requireStatic(rewriter, op)))
@@ -446,22 +423,22 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                                     ValueRange{emptyLike(rewriter, loc, type)})
           .getResult(0);
     };
-    // Query head h reads KV head h / group.
-    AffineExpr kvHead = d(1).floorDiv(group);
 
-    // scores[b, h, i, j] = sum_c q[b, h, i, c] * k[b, h / g, j, c].
+    // scores[b, h, i, j] = sum_c q[b, h, i, c] * k[b, h / g, j, c]: one
+    // batch matmul per KV head, its query heads stacked as rows.
     auto scoresType =
         RankedTensorType::get({batch, heads, qSeq, kvSeq}, element);
-    Value scores = generic(
-        rewriter, loc, scoresType, ValueRange{q, k},
-        {map(5, {d(0), d(1), d(2), d(4)}), map(5, {d(0), kvHead, d(3), d(4)})},
-        filled(scoresType, 0.0), iterators(4, 1),
-        map(5, {d(0), d(1), d(2), d(3)}),
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-          return arith::AddFOp::create(b, l, product, args[2]);
-        });
-
+    auto kType = cast<RankedTensorType>(k.getType());
+    Value keysT =
+        linalg::TransposeOp::create(
+            rewriter, loc, k,
+            emptyLike(
+                rewriter, loc,
+                RankedTensorType::get(
+                    {batch, kvHeads, kType.getDimSize(3), kvSeq}, element)),
+            ArrayRef<int64_t>{0, 1, 3, 2})
+            .getResult()[0];
+    Value scores = groupedProduct(rewriter, loc, q, keysT, group, scoresType);
     // Scale, mask, causal.
     AffineMap identity4 = rewriter.getMultiDimIdentityMap(4);
     SmallVector<Value> biasInputs = {scores};
@@ -547,14 +524,7 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     // out[b, h, i, c] = sum_j p[b, h, i, j] * v[b, h / g, j, c].
     auto outType =
         RankedTensorType::get({batch, heads, qSeq, valueDim}, element);
-    Value out = generic(
-        rewriter, loc, outType, ValueRange{probabilities, v},
-        {map(5, {d(0), d(1), d(2), d(4)}), map(5, {d(0), kvHead, d(4), d(3)})},
-        filled(outType, 0.0), iterators(4, 1), map(5, {d(0), d(1), d(2), d(3)}),
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-          return arith::AddFOp::create(b, l, product, args[2]);
-        });
+    Value out = groupedProduct(rewriter, loc, probabilities, v, group, outType);
     if (seqFirstLayout)
       out = seqFirst(rewriter, loc, out);
 
@@ -613,73 +583,23 @@ struct FakeQuantToLinalg : OpRewritePattern<FakeQuantOp> {
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap stats = AffineMap::get(rank, 0, statDims, context);
 
-    // lo = min(x, 0), hi = max(x, 0) over each set.
-    auto fill = [&](double value) {
-      return linalg::FillOp::create(
-                 rewriter, loc, floatConstant(rewriter, loc, element, value),
-                 ValueRange{emptyLike(rewriter, loc, statType)})
-          .getResult(0);
-    };
-    auto bounds = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{statType, statType}, ValueRange{input},
-        ValueRange{fill(0.0), fill(0.0)},
-        ArrayRef<AffineMap>{identity, stats, stats}, kinds,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
-                         arith::MaximumFOp::create(b, l, args[0], args[2])});
-        });
-
-    int64_t bits = op.getBits();
-    bool symmetric = op.getSymmetric();
-    double clip = op.getClipRatio().convertToDouble();
-    double levels = symmetric ? std::ldexp(1.0, bits - 1) - 1.0
-                              : std::ldexp(1.0, bits) - 1.0;
+    auto [lo, hi] =
+        setBounds(rewriter, loc, input, statType, {identity, stats}, kinds);
+    QuantParams params{int64_t(op.getBits()), op.getSymmetric(),
+                       op.getClipRatio().convertToDouble()};
     SmallVector<utils::IteratorType> parallel(rank,
                                               utils::IteratorType::parallel);
     Value result = generic(
-        rewriter, loc, view,
-        ValueRange{input, bounds.getResult(0), bounds.getResult(1)},
+        rewriter, loc, view, ValueRange{input, lo, hi},
         {identity, stats, stats}, emptyLike(rewriter, loc, view), parallel,
         identity, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          auto constant = [&](double value) {
-            return floatConstant(b, l, element, value);
-          };
           Value x = args[0];
-          Value lo = arith::MulFOp::create(b, l, args[1], constant(clip));
-          Value hi = arith::MulFOp::create(b, l, args[2], constant(clip));
-          Value scale, zero, minQ, maxQ;
-          if (symmetric) {
-            Value magnitude = arith::MaximumFOp::create(
-                b, l, math::AbsFOp::create(b, l, lo), hi);
-            scale = arith::DivFOp::create(b, l, magnitude, constant(levels));
-            zero = constant(0.0);
-            minQ = constant(-levels);
-            maxQ = constant(levels);
-          } else {
-            scale = arith::DivFOp::create(
-                b, l, arith::SubFOp::create(b, l, hi, lo), constant(levels));
-            zero = math::RoundEvenOp::create(
-                b, l,
-                arith::DivFOp::create(b, l, arith::NegFOp::create(b, l, lo),
-                                      scale));
-            minQ = constant(0.0);
-            maxQ = constant(levels);
-          }
-          Value q = arith::AddFOp::create(
-              b, l,
-              math::RoundEvenOp::create(b, l,
-                                        arith::DivFOp::create(b, l, x, scale)),
-              zero);
-          q = arith::MinimumFOp::create(
-              b, l, arith::MaximumFOp::create(b, l, q, minQ), maxQ);
+          QuantGrid grid = quantGrid(b, l, params, args[1], args[2]);
+          Value q = roundOnGrid(b, l, grid, x);
           Value out = arith::MulFOp::create(
-              b, l, arith::SubFOp::create(b, l, q, zero), scale);
+              b, l, arith::SubFOp::create(b, l, q, grid.zero), grid.scale);
           // A set of zeros has no grid: it stays as it is.
-          Value degenerate = arith::CmpFOp::create(
-              b, l, arith::CmpFPredicate::OEQ, scale, constant(0.0));
-          return arith::SelectOp::create(b, l, degenerate, x, out);
+          return arith::SelectOp::create(b, l, grid.degenerate, x, out);
         });
     if (granularity == QuantGranularity::PerGroup)
       result =
@@ -740,44 +660,6 @@ struct SubspaceQuantToLinalg : OpRewritePattern<SubspaceQuantOp> {
   }
 };
 
-/// [..., n] <-> [rows, n] for ops that work on rows.
-struct RowView {
-  Value matrix;
-  SmallVector<ReassociationIndices> fold;
-  int64_t rank;
-};
-
-RowView collapseToRows(OpBuilder &b, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t rank = type.getRank();
-  int64_t n = type.getShape().back();
-  int64_t rows = type.getNumElements() / std::max<int64_t>(n, 1);
-  auto matrixType = RankedTensorType::get({rows, n}, type.getElementType());
-  if (rank == 1)
-    return {tensor::ExpandShapeOp::create(
-                b, loc, matrixType, value,
-                SmallVector<ReassociationIndices>{{0, 1}}),
-            {{0, 1}},
-            rank};
-  if (rank == 2)
-    return {value, {}, rank};
-  ReassociationIndices leading;
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    leading.push_back(d);
-  SmallVector<ReassociationIndices> fold = {leading, {rank - 1}};
-  return {tensor::CollapseShapeOp::create(b, loc, matrixType, value, fold),
-          fold, rank};
-}
-
-Value expandFromRows(OpBuilder &b, Location loc, const RowView &view,
-                     Value matrix, RankedTensorType type) {
-  if (view.rank == 1)
-    return tensor::CollapseShapeOp::create(b, loc, type, matrix, view.fold);
-  if (view.rank == 2)
-    return matrix;
-  return tensor::ExpandShapeOp::create(b, loc, type, matrix, view.fold);
-}
-
 /// `matrix` rotation: `x * Q` is a resq.linear; `x * Q^T` transposes Q
 /// first. LinearToLinalg then lowers the product.
 struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
@@ -804,7 +686,8 @@ struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
 
 /// The K x K factor of H_n = H_K (x) H_p: with every length-p block already
 /// transformed by H_p, out[r, c*p + d] = sum_a x[r, a*p + d] * H_K[a, c]
-/// (H_K^T with `transposed`: Paley factors are not symmetric).
+/// (H_K^T with `transposed`: Paley factors are not symmetric), as a matmul
+/// of the [rows * p, K] view.
 Value mixBlocks(OpBuilder &b, Location loc, Value x, int64_t k, int64_t p,
                 Type compute, bool transposed) {
   auto type = cast<RankedTensorType>(x.getType());
@@ -821,24 +704,30 @@ Value mixBlocks(OpBuilder &b, Location loc, Value x, int64_t k, int64_t p,
   auto factorType = RankedTensorType::get({k, k}, compute);
   Value h = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(factorType, entries));
-  MLIRContext *context = b.getContext();
-  AffineExpr r = b.getAffineDimExpr(0), c = b.getAffineDimExpr(1),
-             d = b.getAffineDimExpr(2), a = b.getAffineDimExpr(3);
-  AffineMap xMap = AffineMap::get(4, 0, {r, a, d}, context);
-  AffineMap hMap = AffineMap::get(4, 0, {a, c}, context);
-  AffineMap outMap = AffineMap::get(4, 0, {r, c, d}, context);
+  // [rows, k, p] -> [rows * p, k], one matmul with the factor (the
+  // runtime's GEMM for f32), and back.
+  auto transposedType = RankedTensorType::get({rows, p, k}, compute);
+  Value columns = linalg::TransposeOp::create(
+                      b, loc, view, emptyLike(b, loc, transposedType),
+                      ArrayRef<int64_t>{0, 2, 1})
+                      .getResult()[0];
+  auto matrixType = RankedTensorType::get({rows * p, k}, compute);
+  SmallVector<ReassociationIndices> fold = {{0, 1}, {2}};
+  Value matrix =
+      tensor::CollapseShapeOp::create(b, loc, matrixType, columns, fold);
   Value zero = floatConstant(b, loc, compute, 0.0);
   Value init = linalg::FillOp::create(b, loc, zero,
-                                      ValueRange{emptyLike(b, loc, blocked)})
+                                      ValueRange{emptyLike(b, loc, matrixType)})
                    .getResult(0);
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  Value mixed = generic(
-      b, loc, blocked, ValueRange{view, h}, {xMap, hMap}, init, iterators,
-      outMap, [](OpBuilder &nb, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
-        return Value(arith::AddFOp::create(nb, l, args[2], product));
-      });
+  Value product =
+      linalg::MatmulOp::create(b, loc, ValueRange{matrix, h}, ValueRange{init})
+          .getResult(0);
+  Value unfolded =
+      tensor::ExpandShapeOp::create(b, loc, transposedType, product, fold);
+  Value mixed = linalg::TransposeOp::create(b, loc, unfolded,
+                                            emptyLike(b, loc, blocked),
+                                            ArrayRef<int64_t>{0, 2, 1})
+                    .getResult()[0];
   return tensor::CollapseShapeOp::create(b, loc, type, mixed, split);
 }
 
@@ -947,12 +836,13 @@ struct ResqLowerToLinalgPass
                  EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg,
                  FakeQuantToLinalg, SubspaceQuantToLinalg, MatrixRotateToLinalg,
                  HadamardRotateToLinalg>(&getContext());
+    populateQLinearToLinalgPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp,
-               FakeQuantOp, SubspaceQuantOp, RotateOp>(op))
+               FakeQuantOp, SubspaceQuantOp, RotateOp, QLinearOp>(op))
         return WalkResult::advance();
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";

@@ -35,7 +35,20 @@ def ResqQuantize : Pass<"resq-quantize", "::mlir::ModuleOp"> {
       W4A16).
     * KV cache: the key and value operands of attention per (token, head),
       split at `kv-bits` / `high-bits`; `kv-bits=16` leaves them in float.
+
+    `mode=int` computes the same model in integers (the fast path): the
+    quantized linears become `resq.qlinear` ops whose weights are stored as
+    int8 (`<name>.int<bits>`, two per byte when 4 bits or fewer) with their
+    scales (`<name>.scales`), and which quantize their input themselves with
+    the activation quantizer above. q, k and v become one qlinear (their
+    columns side by side, `<q name>.fused.*`, sliced apart after it), and so
+    do gate and up: one quantization of the input and one wider GEMM. Its logits equal `mode=fake`'s up to float
+    rounding. It needs `a-bits` and `high-bits` of at most 8 and
+    `group-size=0`; the KV cache stays fake-quantized (attention runs in
+    float either way).
   }];
+  let dependentDialects = ["::resq::ResqDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
   let options = [
     Option<"wBits", "w-bits", "int64_t", "4", "Weight bits (2-8)">,
     Option<"aBits", "a-bits", "int64_t", "4",
@@ -57,6 +70,8 @@ def ResqQuantize : Pass<"resq-quantize", "::mlir::ModuleOp"> {
            "Symmetric activation and KV quantization">,
     Option<"clip", "clip", "double", "1.0",
            "Activation clip ratio in (0, 1]">,
+    Option<"mode", "mode", "std::string", "\"fake\"",
+           "fake (quantize-dequantize) or int (resq.qlinear, integer GEMMs)">,
     Option<"stats", "stats", "std::string", "\"\"",
            "Calibration statistics of the model as it is (weights=gptq)">,
   ];

@@ -1,15 +1,17 @@
 //===- Quantize.cpp - fake quantization of a transformer ------------------===//
 //
 // Weights are quantized now (RTN or GPTQ, lib/numerics) and stored
-// dequantized; activation and KV quantizers are resq ops that the CPU
-// backend lowers. Every space has a low and a high part (the last
-// high-fraction of its channels), the latter at high-bits.
+// dequantized (mode=fake) or as integers for resq.qlinear (mode=int);
+// activation and KV quantizers are resq ops that the CPU backend lowers.
+// Every space has a low and a high part (the last high-fraction of its
+// channels), the latter at high-bits.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/common/CalibrationStats.h"
 #include "passes/common/ModuleParams.h"
 #include "passes/common/TransformerStructure.h"
+#include "passes/quantize/IntegerWeights.h"
 #include "passes/quantize/Passes.h"
 
 #include "resq/numerics/Gptq.h"
@@ -55,6 +57,14 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
       return bad("weights must be rtn or gptq, not '" + weights + "'");
     if (weights == "rtn" && actOrder)
       return bad("act-order needs weights=gptq");
+    if (mode != "fake" && mode != "int")
+      return bad("mode must be fake or int, not '" + mode + "'");
+    if (mode == "int" && (aBits > 8 || highBits > 8))
+      return bad("mode=int needs a-bits and high-bits of at most 8 (integer "
+                 "activations); weight-only W4A16 is mode=fake");
+    if (mode == "int" && groupSize != 0)
+      return bad("mode=int needs group-size=0 (one scale per output channel "
+                 "and width)");
     return success();
   }
 
@@ -96,55 +106,92 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
 
   //===--- weights ---------------------------------------------------===//
 
-  /// Row widths of a weight whose input is split in groups of `block` rows
-  /// (the whole input, or one head), each with its high rows last.
-  std::vector<int64_t> rowBits(int64_t rows, int64_t block, bool split) const {
-    std::vector<int64_t> bits(rows, wBits);
-    int64_t high = split ? highOf(block, wBits) : 0;
-    for (int64_t start = 0; start < rows; start += block)
-      for (int64_t i = start + block - high; i < start + block; ++i)
-        bits[i] = highBits;
-    return bits;
+  /// The weight of `linear` quantized with input row i at `bits[i]`, or
+  /// nullopt after a diagnostic.
+  std::optional<resq::numerics::QuantizedRows>
+  quantizeWeight(resq::LinearOp linear, const std::vector<int64_t> &bits,
+                 const std::string &site) {
+    std::optional<RowMatrix> w = params->readMatrix(linear.getWeight());
+    if (!w)
+      return std::nullopt;
+    resq::numerics::QuantizerConfig quantizer{wBits, /*symmetric=*/true};
+    if (weights == "rtn")
+      return resq::numerics::roundToNearestRows(quantizer, *w, bits, groupSize);
+    std::string error;
+    std::optional<Eigen::MatrixXd> hessian = statistics.mean(site, 0, error);
+    if (!hessian || hessian->rows() != w->rows()) {
+      linear.emitError() << (hessian ? "the statistics of '" + site +
+                                           "' do not fit this weight"
+                                     : error);
+      return std::nullopt;
+    }
+    resq::numerics::GptqConfig config;
+    config.quantizer = quantizer;
+    config.groupSize = groupSize;
+    config.actOrder = actOrder;
+    config.featureBits = bits;
+    std::optional<resq::numerics::GptqResult> result =
+        resq::numerics::gptq(*w, *hessian, config);
+    if (!result) {
+      linear.emitError() << "GPTQ: the damped Hessian of '" << site
+                         << "' is not positive definite";
+      return std::nullopt;
+    }
+    return std::move(*result);
   }
 
-  void quantizeWeight(resq::LinearOp linear, const std::vector<int64_t> &bits,
-                      const std::string &site) {
-    std::optional<RowMatrix> w = params->readMatrix(linear.getWeight());
-    if (!w) {
-      hadError = true;
+  /// The two-part split of a group of `width` channels at `lowBits` /
+  /// high-bits (one range when there is no high part).
+  SmallVector<resq::BitRange> split(int64_t width, int64_t lowBits,
+                                    bool splits) const {
+    int64_t high = splits ? highOf(width, lowBits) : 0;
+    SmallVector<resq::BitRange> ranges = {{width - high, lowBits}};
+    if (high)
+      ranges.push_back({high, highBits});
+    return ranges;
+  }
+
+  /// Linear layers that read one input, quantized in groups of `group`
+  /// channels, split in a low and a high part unless `splits` is false.
+  /// In mode=int they become one resq.qlinear (q, k and v share one GEMM
+  /// and one quantization of their input; so do gate and up).
+  struct LinearSites {
+    SmallVector<resq::LinearOp> ops;
+    int64_t group;
+    bool splits;
+    std::string statistics;
+  };
+
+  void quantizeLinears(LinearSites &sites) {
+    SmallVector<resq::BitRange> rowRanges =
+        split(sites.group, wBits, sites.splits);
+    SmallVector<resq::numerics::QuantizedRows> quantized;
+    for (resq::LinearOp op : sites.ops) {
+      int64_t in =
+          cast<RankedTensorType>(op.getWeight().getType()).getShape()[0];
+      std::vector<int64_t> bits;
+      for (int64_t start = 0; start < in; start += sites.group)
+        for (resq::BitRange range : rowRanges)
+          bits.insert(bits.end(), range.size, range.bits);
+      std::optional<resq::numerics::QuantizedRows> rows =
+          quantizeWeight(op, bits, sites.statistics);
+      if (!rows) {
+        hadError = true;
+        return;
+      }
+      if (mode == "fake")
+        params->replaceMatrix(op.getWeightMutable(), rows->weights,
+                              ".quantized");
+      else
+        quantized.push_back(std::move(*rows));
+    }
+    if (mode == "fake")
       return;
-    }
-    resq::numerics::QuantizerConfig quantizer{wBits, /*symmetric=*/true};
-    Eigen::MatrixXd quantized;
-    if (weights == "rtn") {
-      quantized =
-          resq::numerics::roundToNearestRows(quantizer, *w, bits, groupSize);
-    } else {
-      std::string error;
-      std::optional<Eigen::MatrixXd> hessian = statistics.mean(site, 0, error);
-      if (!hessian || hessian->rows() != w->rows()) {
-        linear.emitError() << (hessian ? "the statistics of '" + site +
-                                             "' do not fit this weight"
-                                       : error);
-        hadError = true;
-        return;
-      }
-      resq::numerics::GptqConfig config;
-      config.quantizer = quantizer;
-      config.groupSize = groupSize;
-      config.actOrder = actOrder;
-      config.featureBits = bits;
-      std::optional<resq::numerics::GptqResult> result =
-          resq::numerics::gptq(*w, *hessian, config);
-      if (!result) {
-        linear.emitError() << "GPTQ: the damped Hessian of '" << site
-                           << "' is not positive definite";
-        hadError = true;
-        return;
-      }
-      quantized = result->weights;
-    }
-    params->replaceMatrix(linear.getWeightMutable(), quantized, ".quantized");
+    resq::IntegerLinear integer{split(sites.group, aBits, sites.splits),
+                                rowRanges, sites.group, actSym, clip};
+    if (failed(
+            resq::replaceWithQLinear(sites.ops, quantized, integer, *params)))
+      hadError = true;
   }
 
   //===--- activations -----------------------------------------------===//
@@ -152,15 +199,10 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
   /// A per-token quantizer of `x` in groups of `width` channels (the whole
   /// last dim, or one head), split at `lowBits` / high-bits.
   Value quantizer(OpBuilder &b, Value x, int64_t width, int64_t lowBits) {
-    MLIRContext *context = b.getContext();
     int64_t last = cast<RankedTensorType>(x.getType()).getShape().back();
-    int64_t high = highOf(width, lowBits);
-    SmallVector<Attribute> ranges = {
-        resq::BitRangeAttr::get(context, width - high, lowBits)};
-    if (high)
-      ranges.push_back(resq::BitRangeAttr::get(context, high, highBits));
     return resq::SubspaceQuantOp::create(
-        b, x.getLoc(), x.getType(), x, b.getArrayAttr(ranges),
+        b, x.getLoc(), x.getType(), x,
+        resq::bitRangesAttr(b.getContext(), split(width, lowBits, true)),
         width < last ? b.getI64IntegerAttr(width) : IntegerAttr(),
         actSym ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(clip));
   }
@@ -182,17 +224,12 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     auto inputWidth = [](resq::LinearOp linear) {
       return cast<RankedTensorType>(linear.getWeight().getType()).getShape()[0];
     };
-    int64_t d = inputWidth(layer.q), oIn = inputWidth(layer.o),
-            dff = inputWidth(layer.down);
+    int64_t d = inputWidth(layer.q), dff = inputWidth(layer.down);
 
-    for (resq::LinearOp linear : {layer.q, layer.k, layer.v})
-      quantizeWeight(linear, rowBits(d, d, true), prefix + "attn_in");
-    for (resq::LinearOp linear : {layer.gate, layer.up})
-      quantizeWeight(linear, rowBits(d, d, true), prefix + "mlp_in");
-    quantizeWeight(layer.o, rowBits(oIn, hd, true), prefix + "o_in");
-    quantizeWeight(layer.down, rowBits(dff, dff, false), prefix + "down_in");
-
-    if (aBits < 16) {
+    // In fake mode the activation quantizers are separate ops, inserted
+    // once per input before the linears are replaced; qlinear quantizes
+    // its own input.
+    if (aBits < 16 && mode == "fake") {
       quantizeInput({&layer.q.getInputMutable(), &layer.k.getInputMutable(),
                      &layer.v.getInputMutable()},
                     d, aBits);
@@ -216,6 +253,16 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
                              &layer.attention.getValueMutable()})
         use->set(quantizer(b, use->get(), hd, kvBits));
     }
+
+    // The down input is Hadamard-rotated: no split.
+    std::vector<LinearSites> sites = {
+        {{layer.q, layer.k, layer.v}, d, true, prefix + "attn_in"},
+        {{layer.gate, layer.up}, d, true, prefix + "mlp_in"},
+        {{layer.o}, hd, true, prefix + "o_in"},
+        {{layer.down}, dff, false, prefix + "down_in"}};
+    for (LinearSites &site : sites)
+      if (!hadError)
+        quantizeLinears(site);
   }
 };
 

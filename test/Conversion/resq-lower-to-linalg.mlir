@@ -43,12 +43,14 @@ func.func @rotate_hadamard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 // n = 12 * 2: one butterfly stage inside each block of 2, then the 12 x 12
-// factor mixes the blocks (a reduction over the block index).
+// factor mixes the blocks: a matmul of the [rows * 2, 12] view.
 // CHECK-LABEL: func.func @rotate_hadamard_k12
 // CHECK: arith.constant dense<{{.*}}> : tensor<12x12xf32>
 // CHECK-COUNT-1: arith.xori
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 12, 2] : tensor<3x24xf32> into tensor<3x12x2xf32>
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<3x12x2xf32>) outs(%{{.*}} : tensor<3x2x12xf32>) permutation = [0, 2, 1]
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<6x12xf32>, tensor<12x12xf32>) outs(%{{.*}} : tensor<6x12xf32>)
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<3x2x12xf32>) outs(%{{.*}} : tensor<3x12x2xf32>) permutation = [0, 2, 1]
 // CHECK-NOT: resq.rotate
 func.func @rotate_hadamard_k12(%x: tensor<3x24xf32>) -> tensor<3x24xf32> {
   %0 = resq.rotate %x hadamard seed 1 online : tensor<3x24xf32>
@@ -98,10 +100,13 @@ func.func @subspace(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// Attention: scores contract q with the KV head h floordiv (heads / kv_heads).
-// CHECK: #[[KV:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// Attention: the query heads of one KV head are stacked as rows of one
+// batch matmul, for the scores and for the weighted sum of values.
 // CHECK-LABEL: func.func @attention_gqa
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[KV]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x2x4x8xf32>) outs(%{{.*}} : tensor<1x2x8x4xf32>) permutation = [0, 1, 3, 2]
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<1x2x2x4x8xf32> into tensor<2x8x8xf32>
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x8x8xf32>, tensor<2x8x4xf32>) outs(%{{.*}} : tensor<2x8x4xf32>)
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x8x4xf32>, tensor<2x4x8xf32>) outs(%{{.*}} : tensor<2x8x8xf32>)
 // CHECK-NOT: resq.attention
 func.func @attention_gqa(%q: tensor<1x4x4x8xf32>, %k: tensor<1x2x4x8xf32>) -> tensor<1x4x4x8xf32> {
   %0 = resq.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x4x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x4x4x8xf32>
@@ -120,6 +125,22 @@ func.func @attention_gqa(%q: tensor<1x4x4x8xf32>, %k: tensor<1x2x4x8xf32>) -> te
 func.func @rope_half(%x: tensor<1x2x4x8xf32>, %c: tensor<4x4xf32>) -> tensor<1x2x4x8xf32> {
   %0 = resq.rope %x, %c, %c half : tensor<1x2x4x8xf32>, tensor<4x4xf32>
   return %0 : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// qlinear: packed 4-bit weights unpacked, one i8 x i8 -> i32 batch matmul
+// per piece (two here: [0, 6) and [6, 8)), column sums for the zero points.
+// CHECK-LABEL: func.func @qlinear
+// CHECK: arith.shrsi
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<6x2x2xi8> into tensor<6x4xi8>
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x3x6xi8>, tensor<1x6x4xi8>) outs(%{{.*}} : tensor<1x3x4xi32>)
+// CHECK: arith.extsi
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x3x2xi8>, tensor<1x2x4xi8>) outs(%{{.*}} : tensor<1x3x4xi32>)
+// CHECK-NOT: resq.qlinear
+func.func @qlinear(%x: tensor<3x8xf32>, %wl: tensor<6x2xi8>, %wh: tensor<2x4xi8>, %s: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  %0 = resq.qlinear %x [6 : i4, 2 : i8] * [6 : i4, 2 : i8] %wl, %wh scales %s : (tensor<3x8xf32>, tensor<6x2xi8>, tensor<2x4xi8>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }
 
 // -----

@@ -241,6 +241,35 @@ TEST(RoundToNearest, SymmetricAndAsymmetricGrid) {
   EXPECT_EQ(quantizeToInt(asym, a, 5.0), 3.0);
 }
 
+// roundToNearestRows returns the grid with the weights: each row's integer
+// (QuantizedRows::integer) is in its width's range and times the scale
+// gives the dequantized weight back, as resq.qlinear stores it.
+TEST(RoundToNearest, RowsCarryTheirIntegers) {
+  const int64_t in = 16, out = 5;
+  Eigen::MatrixXd w = gaussianMatrix(in, 31).leftCols(out);
+  std::vector<int64_t> bits(in, 4);
+  for (int64_t i = in - 2; i < in; ++i)
+    bits[i] = 8;
+  QuantizedRows rows = roundToNearestRows({4, true}, w, bits, 0);
+  ASSERT_EQ(rows.widths, (std::vector<int64_t>{4, 8}));
+  ASSERT_EQ(rows.scales.rows(), 2);
+  EXPECT_TRUE(rows.zeroPoints.isZero());
+  for (int64_t i = 0; i < in; ++i) {
+    int64_t c = bits[i] == 8 ? 1 : 0;
+    int64_t limit = bits[i] == 8 ? 127 : 7;
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t q = rows.integer(i, o, 0, bits[i]);
+      EXPECT_LE(q, limit);
+      EXPECT_GE(q, -limit - 1);
+      EXPECT_DOUBLE_EQ(q * rows.scales(c, o), rows.weights(i, o));
+    }
+  }
+  // The largest magnitude of each column and width is on the grid's end.
+  for (int64_t o = 0; o < out; ++o)
+    EXPECT_NEAR(rows.weights.col(o).head(in - 2).cwiseAbs().maxCoeff(),
+                w.col(o).head(in - 2).cwiseAbs().maxCoeff(), 1e-12);
+}
+
 struct GptqCase {
   int64_t bits;
   bool symmetric;

@@ -126,6 +126,9 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
       scheme != "resq")
     return emitError(module.getLoc())
            << "--scheme " << scheme << " is not fp32, rtn, quarot or resq";
+  if (flags.quantMode != "fake" && flags.quantMode != "int")
+    return emitError(module.getLoc())
+           << "--quant-mode " << flags.quantMode << " is not fake or int";
   {
     StageTimer stage(flags.verbose, "prepare (raise, untie, fold norms)");
     if (failed(resq::driver::prepareTransformer(module, archivePath)))
@@ -160,7 +163,8 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
       " kv-bits=" + std::to_string(flags.kvBits) +
       " high-bits=" + std::to_string(scheme == "resq" ? flags.highBits : 0) +
       " group-size=" + std::to_string(flags.groupSize) +
-      " weights=" + flags.weights + (flags.actOrder ? " act-order=1" : "");
+      " weights=" + flags.weights + " mode=" + flags.quantMode +
+      (flags.actOrder ? " act-order=1" : "");
   if (flags.weights == "gptq") {
     std::string hessians = stats;
     if (scheme != "rtn" || !calibrated) {

@@ -41,6 +41,8 @@ struct SchemeFlags {
   int64_t wBits = 4, aBits = 4, kvBits = 4, highBits = 8;
   std::string weights = "rtn";
   bool actOrder = false;
+  /// fake or int (resq.qlinear).
+  std::string quantMode = "fake";
   int64_t groupSize = 0;
   int64_t seed = 0;
   bool verbose = false;

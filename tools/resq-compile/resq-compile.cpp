@@ -119,6 +119,11 @@ static cl::opt<std::string>
     weightQuantizer("weights",
                     cl::desc("Weight quantizer: rtn (default) or gptq"),
                     cl::init("rtn"), cl::cat(category));
+static cl::opt<std::string> quantMode(
+    "quant-mode",
+    cl::desc("fake (quantize-dequantize in float, default) or int (integer "
+             "GEMMs on packed weights; activations at most 8 bits)"),
+    cl::init("fake"), cl::cat(category));
 static cl::opt<bool> actOrder("act-order",
                               cl::desc("GPTQ in descending Hessian order"),
                               cl::cat(category));
@@ -175,6 +180,7 @@ int main(int argc, char **argv) {
   flags.highBits = highBits;
   flags.weights = weightQuantizer;
   flags.actOrder = actOrder;
+  flags.quantMode = quantMode;
   flags.groupSize = groupSize;
   flags.seed = seed;
   flags.verbose = verbose;

@@ -36,15 +36,9 @@ struct GptqConfig {
   std::vector<int64_t> featureBits;
 };
 
-struct GptqResult {
-  /// Dequantized weights, [in, out] like the input.
-  Eigen::MatrixXd weights;
-  /// Per group, width and output channel: row `g * widths.size() + c` holds
-  /// group g's parameters for features of width `widths[c]`.
-  Eigen::MatrixXd scales;
-  Eigen::MatrixXd zeroPoints;
-  /// The distinct feature widths, ascending.
-  std::vector<int64_t> widths;
+/// The dequantized weights with their parameters (QuantizedRows), and how
+/// GPTQ grouped and ordered the features.
+struct GptqResult : QuantizedRows {
   /// Group of each input feature (row of `weights`). With actOrder, groups
   /// are consecutive in quantization order, not in feature order.
   std::vector<int64_t> groupIndex;

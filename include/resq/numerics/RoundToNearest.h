@@ -45,13 +45,31 @@ double fakeQuantize(const QuantizerConfig &config, const QuantParams &params,
 Eigen::MatrixXd roundToNearestPerColumn(const QuantizerConfig &config,
                                         const Eigen::MatrixXd &w);
 
+/// A weight matrix [in, out] quantized with one QuantParams per group of
+/// input rows, width and output channel.
+struct QuantizedRows {
+  /// Dequantized weights, [in, out] like the input.
+  Eigen::MatrixXd weights;
+  /// Per group, width and output channel: row `g * widths.size() + c` holds
+  /// group g's parameters for rows of width `widths[c]` (zero where the
+  /// group has no row of that width).
+  Eigen::MatrixXd scales;
+  Eigen::MatrixXd zeroPoints;
+  /// The distinct row widths, ascending.
+  std::vector<int64_t> widths;
+
+  /// The integer that row `row`, in group `group`, stores for channel `col`:
+  /// weights = (integer - zeroPoint) * scale.
+  int64_t integer(int64_t row, int64_t col, int64_t group, int64_t width) const;
+};
+
 /// RTN of w [in, out] where input row i has `rowBits[i]` bits: each output
 /// column gets one QuantParams per group of `groupSize` rows (0: all rows)
-/// and width, fitted on the rows of that width (the dequantized result).
-Eigen::MatrixXd roundToNearestRows(const QuantizerConfig &config,
-                                   const Eigen::MatrixXd &w,
-                                   const std::vector<int64_t> &rowBits,
-                                   int64_t groupSize);
+/// and width, fitted on the rows of that width.
+QuantizedRows roundToNearestRows(const QuantizerConfig &config,
+                                 const Eigen::MatrixXd &w,
+                                 const std::vector<int64_t> &rowBits,
+                                 int64_t groupSize);
 
 } // namespace resq::numerics
 

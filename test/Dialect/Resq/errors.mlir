@@ -839,3 +839,103 @@ module attributes {resq.params = #resq.archive<"outer.safetensors">} {
   // expected-error @+1 {{'resq.param' op result #0 must be statically shaped tensor of floating-point or signless integer or unsigned integer values, but got 'tensor<2xindex>'}}
   %2 = resq.param "i" : tensor<2xindex>
 }
+
+//===----------------------------------------------------------------------===//
+// resq.qlinear
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected result (the input's leading dims, then out) of shape 4x4, found 2x4}}
+  %0 = resq.qlinear %x [8 : i8] * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected activation ranges of at most 8 bits, found 16}}
+  %0 = resq.qlinear %x [8 : i16] * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected weight ranges of at most 8 bits, found 12}}
+  %0 = resq.qlinear %x [8 : i8] * [8 : i12] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected the activation ranges to tile the last dimension (8 channels) exactly, but they cover 7}}
+  %0 = resq.qlinear %x [6 : i4, 1 : i8] * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected the weight ranges to tile each group (4 channels) exactly, but they cover 8}}
+  %0 = resq.qlinear %x [4 : i8] group 4 * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<2x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected one weight operand per weight range (2), found 1}}
+  %0 = resq.qlinear %x [8 : i8] * [6 : i4, 2 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %wl: tensor<6x3xi8>, %wh: tensor<2x4xi8>, %s: tensor<2x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected weight range 0 of shape 6x4 (or 6x2 packed), found 6x3}}
+  %0 = resq.qlinear %x [8 : i8] * [6 : i4, 2 : i8] %wl, %wh scales %s : (tensor<4x8xf32>, tensor<6x3xi8>, tensor<2x4xi8>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %wl: tensor<6x4xi8>, %wh: tensor<2x2xi8>, %s: tensor<2x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected weight range 1 of shape 2x4, found 2x2}}
+  %0 = resq.qlinear %x [8 : i8] * [6 : i4, 2 : i8] %wl, %wh scales %s : (tensor<4x8xf32>, tensor<6x4xi8>, tensor<2x2xi8>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected scales (weight ranges x out) of shape 1x4, found 4}}
+  %0 = resq.qlinear %x [8 : i8] * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected bias of shape 4, found 8}}
+  %0 = resq.qlinear %x [8 : i8] * [8 : i8] %w scales %s bias %b : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>, tensor<8xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected clip ratio in (0, 1], found 0}}
+  %0 = resq.qlinear %x [8 : i8] clip 0.0 * [8 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x8xf32>, %w: tensor<8x4xi8>, %s: tensor<1x4xf32>) {
+  // expected-error @+1 {{'resq.qlinear' op expected group size (3) to divide the last dimension (8)}}
+  %0 = resq.qlinear %x [3 : i8] group 3 * [3 : i8] %w scales %s : (tensor<4x8xf32>, tensor<8x4xi8>, tensor<1x4xf32>) -> tensor<4x4xf32>
+  return
+}

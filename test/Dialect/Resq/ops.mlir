@@ -116,6 +116,15 @@ func.func @subspace_quant(%x: tensor<1x8x64xf32>) -> (tensor<1x8x64xf32>, tensor
   return %0, %1 : tensor<1x8x64xf32>, tensor<1x8x64xf32>
 }
 
+// CHECK-LABEL: func.func @qlinear
+func.func @qlinear(%x: tensor<1x8x64xf32>, %wl: tensor<56x86xi8>, %wh: tensor<8x172xi8>, %s: tensor<2x172xf32>, %b: tensor<172xf32>) -> (tensor<1x8x172xf32>, tensor<1x8x172xf32>) {
+  // CHECK: resq.qlinear %{{.*}} [56 : i4, 8 : i8] * [56 : i4, 8 : i8] %{{.*}}, %{{.*}} scales %{{.*}} : (tensor<1x8x64xf32>, tensor<56x86xi8>, tensor<8x172xi8>, tensor<2x172xf32>) -> tensor<1x8x172xf32>
+  %0 = resq.qlinear %x [56 : i4, 8 : i8] * [56 : i4, 8 : i8] %wl, %wh scales %s : (tensor<1x8x64xf32>, tensor<56x86xi8>, tensor<8x172xi8>, tensor<2x172xf32>) -> tensor<1x8x172xf32>
+  // CHECK: resq.qlinear %{{.*}} [7 : i8, 1 : i8] group 8 symmetric clip 9.000000e-01 * [7 : i4, 1 : i8] %{{.*}}, %{{.*}} scales %{{.*}} bias %{{.*}} :
+  %1 = resq.qlinear %x [7 : i8, 1 : i8] group 8 symmetric clip 0.9 * [7 : i4, 1 : i8] %wl, %wh scales %s bias %b : (tensor<1x8x64xf32>, tensor<56x86xi8>, tensor<8x172xi8>, tensor<2x172xf32>, tensor<172xf32>) -> tensor<1x8x172xf32>
+  return %0, %1 : tensor<1x8x172xf32>, tensor<1x8x172xf32>
+}
+
 // Dynamic dims are accepted wherever a static dim would be; the verifiers
 // check what the known dims allow.
 // CHECK-LABEL: func.func @dynamic_dims
