@@ -1,7 +1,8 @@
 //===- CpuPipeline.cpp - the --resq-lower-to-cpu pipeline -----------------===//
 //
 // resq ops to linalg, the graph level (TOSA) to linalg, then bufferization,
-// loops and the LLVM dialect with upstream passes. Loops are scalar for now;
+// loops (each nest its own function, --resq-outline-loop-nests) and the LLVM
+// dialect with upstream passes. Loops are scalar for now;
 // vectorization and the runtime's microkernels come with the CPU backend.
 //
 //===----------------------------------------------------------------------===//
@@ -49,7 +50,8 @@ std::string cpuPipeline(const CpuPipelineOptions &options) {
   text += "buffer-deallocation-pipeline,";
   if (options.runtimeKernels)
     text += "resq-matmul-to-runtime,";
-  text += "func.func(convert-linalg-to-loops),expand-strided-metadata,"
+  text += "func.func(convert-linalg-to-loops),resq-outline-loop-nests,"
+          "expand-strided-metadata,"
           "lower-affine,convert-scf-to-cf,";
   // The runtime's allocator reuses buffers across runs (BufferCache.cpp).
   text += options.runtimeKernels

@@ -61,9 +61,15 @@ struct EmitEntryPoint : resq::impl::ResqEmitEntryPointBase<EmitEntryPoint> {
       return signalPassFailure();
     }
 
-    for (auto func : module.getOps<LLVM::LLVMFuncOp>())
-      if (!func.isExternal())
-        func.setLinkage(LLVM::Linkage::Internal);
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
+      if (func.isExternal())
+        continue;
+      func.setLinkage(LLVM::Linkage::Internal);
+      // A loop nest resq-outline-loop-nests moved out stays out: LLVM would
+      // inline a single-use internal function straight back.
+      if (func->removeAttr("resq_outlined"))
+        func.setNoInline(true);
+    }
 
     OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
     Location loc = module.getLoc();

@@ -109,6 +109,28 @@ def ResqEmitEntryPoint : Pass<"resq-emit-entry-point", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ResqOutlineLoopNests : Pass<"resq-outline-loop-nests", "::mlir::ModuleOp"> {
+  let summary = "Move each outermost loop nest of a function into its own function";
+  let description = [{
+    After `convert-linalg-to-loops` a whole model is one function with one
+    loop nest per op, and LLVM's optimizer takes time superlinear in a
+    function's size (a 30-layer model spent 6 minutes there). This pass
+    moves every outermost `scf.for` of every function body with at least
+    `min-nests` of them into a function of its own,
+    `<function>_nest<N>`, called in its place: the values the nest reads
+    from outside become arguments (constants are cloned in instead), its
+    results the function's. The new functions carry `resq_outlined`, which
+    convert-func-to-llvm keeps and `resq-emit-entry-point` turns into
+    `no_inline`: LLVM would otherwise inline each single-use internal
+    function straight back.
+  }];
+  let options = [
+    Option<"minNests", "min-nests", "unsigned", "32",
+           "Outline only in functions with at least this many loop nests">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def ResqMatmulToRuntime : Pass<"resq-matmul-to-runtime", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's GEMMs for linalg matmuls on memrefs";
   let description = [{
