@@ -134,6 +134,21 @@ std::pair<Value, Value> setBounds(OpBuilder &b, Location loc, Value input,
   return {bounds.getResult(0), bounds.getResult(1)};
 }
 
+QuantGrid gridOf(OpBuilder &b, Location l, const QuantParams &params,
+                 Value scale, Value zero) {
+  Type element = scale.getType();
+  double levels = params.levels();
+  QuantGrid grid;
+  grid.scale = scale;
+  grid.zero = zero;
+  grid.minQ = floatConstant(b, l, element, params.symmetric ? -levels : 0.0);
+  grid.maxQ = floatConstant(b, l, element, levels);
+  grid.degenerate =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, scale,
+                            floatConstant(b, l, element, 0.0));
+  return grid;
+}
+
 QuantGrid quantGrid(OpBuilder &b, Location l, const QuantParams &params,
                     Value lo, Value hi) {
   Type element = lo.getType();
@@ -143,27 +158,19 @@ QuantGrid quantGrid(OpBuilder &b, Location l, const QuantParams &params,
   double levels = params.levels();
   lo = arith::MulFOp::create(b, l, lo, constant(params.clip));
   hi = arith::MulFOp::create(b, l, hi, constant(params.clip));
-  QuantGrid grid;
   if (params.symmetric) {
     Value magnitude =
         arith::MaximumFOp::create(b, l, math::AbsFOp::create(b, l, lo), hi);
-    grid.scale = arith::DivFOp::create(b, l, magnitude, constant(levels));
-    grid.zero = constant(0.0);
-    grid.minQ = constant(-levels);
-    grid.maxQ = constant(levels);
-  } else {
-    grid.scale = arith::DivFOp::create(
-        b, l, arith::SubFOp::create(b, l, hi, lo), constant(levels));
-    grid.zero = math::RoundEvenOp::create(
-        b, l,
-        arith::DivFOp::create(b, l, arith::NegFOp::create(b, l, lo),
-                              grid.scale));
-    grid.minQ = constant(0.0);
-    grid.maxQ = constant(levels);
+    return gridOf(b, l, params,
+                  arith::DivFOp::create(b, l, magnitude, constant(levels)),
+                  constant(0.0));
   }
-  grid.degenerate = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                          grid.scale, constant(0.0));
-  return grid;
+  Value scale = arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, hi, lo),
+                                      constant(levels));
+  Value zero = math::RoundEvenOp::create(
+      b, l,
+      arith::DivFOp::create(b, l, arith::NegFOp::create(b, l, lo), scale));
+  return gridOf(b, l, params, scale, zero);
 }
 
 Value roundOnGrid(OpBuilder &b, Location l, const QuantGrid &grid, Value x) {

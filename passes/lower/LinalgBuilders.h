@@ -88,6 +88,10 @@ struct QuantGrid {
 };
 QuantGrid quantGrid(mlir::OpBuilder &b, mlir::Location loc,
                     const QuantParams &params, mlir::Value lo, mlir::Value hi);
+/// The grid of a set whose scale and zero point are already computed.
+QuantGrid gridOf(mlir::OpBuilder &b, mlir::Location loc,
+                 const QuantParams &params, mlir::Value scale,
+                 mlir::Value zero);
 
 /// The integer of `x` on `grid` (as a float): round half to even of
 /// x / scale, plus the zero point, clamped.

@@ -227,25 +227,18 @@ private:
     auto partCodesType =
         RankedTensorType::get({groups, tokens, size}, b.getI8Type());
     AffineMap byGroup = AffineMap::get(3, 0, {g, t, i}, context);
-    double levels = params.levels();
     Value partCodes = generic(
         b, loc, partCodesType, ValueRange{part, scale, gridZero},
         {b.getMultiDimIdentityMap(3), stats, stats},
         emptyLike(b, loc, partCodesType),
         SmallVector<IteratorType>(3, IteratorType::parallel), byGroup,
         [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-          QuantGrid q;
-          q.scale = args[1];
-          q.zero = args[2];
-          q.minQ = floatConstant(nb, l, f32, params.symmetric ? -levels : 0.0);
-          q.maxQ = floatConstant(nb, l, f32, levels);
+          QuantGrid q = gridOf(nb, l, params, args[1], args[2]);
           Value none = floatConstant(nb, l, f32, 0.0);
-          Value degenerate = arith::CmpFOp::create(
-              nb, l, arith::CmpFPredicate::OEQ, q.scale, none);
           Value code =
               arith::SubFOp::create(nb, l, roundOnGrid(nb, l, q, args[0]),
                                     floatConstant(nb, l, f32, shift));
-          code = arith::SelectOp::create(nb, l, degenerate, none, code);
+          code = arith::SelectOp::create(nb, l, q.degenerate, none, code);
           return arith::FPToSIOp::create(nb, l, nb.getI8Type(), code);
         });
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),

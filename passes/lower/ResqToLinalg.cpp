@@ -76,11 +76,7 @@ struct RmsNormToLinalg : OpRewritePattern<RmsNormOp> {
 
     // Sum of squares over the last dim.
     auto sumType = RankedTensorType::get(type.getShape().drop_back(), compute);
-    Value zero = floatConstant(rewriter, loc, compute, 0.0);
-    Value sumInit =
-        linalg::FillOp::create(rewriter, loc, zero,
-                               ValueRange{emptyLike(rewriter, loc, sumType)})
-            .getResult(0);
+    Value sumInit = filled(rewriter, loc, sumType, 0.0);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap rows =
         AffineMap::getMultiDimIdentityMap(rank, context).dropResult(rank - 1);
@@ -154,11 +150,7 @@ struct LinearToLinalg : OpRewritePattern<LinearOp> {
     }
 
     auto productType = RankedTensorType::get({rows, out}, element);
-    Value zero = floatConstant(rewriter, loc, element, 0.0);
-    Value init = linalg::FillOp::create(
-                     rewriter, loc, zero,
-                     ValueRange{emptyLike(rewriter, loc, productType)})
-                     .getResult(0);
+    Value init = filled(rewriter, loc, productType, 0.0);
     Value product = linalg::MatmulOp::create(rewriter, loc,
                                              ValueRange{matrix, op.getWeight()},
                                              ValueRange{init})
@@ -362,10 +354,7 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
         SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
     auto productType =
         RankedTensorType::get({batch * kvHeads, group * m, n}, element);
-    Value zero = floatConstant(b, loc, element, 0.0);
-    Value init = linalg::FillOp::create(
-                     b, loc, zero, ValueRange{emptyLike(b, loc, productType)})
-                     .getResult(0);
+    Value init = filled(b, loc, productType, 0.0);
     Value product = linalg::BatchMatmulOp::create(
                         b, loc, ValueRange{rows, right}, ValueRange{init})
                         .getResult(0);
@@ -416,12 +405,6 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                                              utils::IteratorType::parallel);
       kinds.append(reduction, utils::IteratorType::reduction);
       return kinds;
-    };
-    auto filled = [&](RankedTensorType type, double value) {
-      Value constant = floatConstant(rewriter, loc, element, value);
-      return linalg::FillOp::create(rewriter, loc, constant,
-                                    ValueRange{emptyLike(rewriter, loc, type)})
-          .getResult(0);
     };
 
     // scores[b, h, i, j] = sum_c q[b, h, i, c] * k[b, h / g, j, c]: one
@@ -485,7 +468,8 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
     AffineMap rows = map(4, {d(0), d(1), d(2)});
     Value maxima =
         generic(rewriter, loc, rowType, scores, {identity4},
-                filled(rowType, -std::numeric_limits<double>::infinity()),
+                filled(rewriter, loc, rowType,
+                       -std::numeric_limits<double>::infinity()),
                 iterators(3, 1), rows,
                 [](OpBuilder &b, Location l, ValueRange args) -> Value {
                   return arith::MaximumFOp::create(b, l, args[0], args[1]);
@@ -505,8 +489,8 @@ struct AttentionToLinalg : OpRewritePattern<AttentionOp> {
                       b, l, empty, floatConstant(b, l, element, 0.0), e);
                 });
     Value sums =
-        generic(rewriter, loc, rowType, exps, {identity4}, filled(rowType, 0.0),
-                iterators(3, 1), rows,
+        generic(rewriter, loc, rowType, exps, {identity4},
+                filled(rewriter, loc, rowType, 0.0), iterators(3, 1), rows,
                 [](OpBuilder &b, Location l, ValueRange args) -> Value {
                   return arith::AddFOp::create(b, l, args[0], args[1]);
                 });
@@ -707,27 +691,24 @@ Value mixBlocks(OpBuilder &b, Location loc, Value x, int64_t k, int64_t p,
   // [rows, k, p] -> [rows * p, k], one matmul with the factor (the
   // runtime's GEMM for f32), and back.
   auto transposedType = RankedTensorType::get({rows, p, k}, compute);
-  Value columns = linalg::TransposeOp::create(
-                      b, loc, view, emptyLike(b, loc, transposedType),
-                      ArrayRef<int64_t>{0, 2, 1})
+  Value columns = linalg::TransposeOp::create(b, loc, view,
+                                              emptyLike(b, loc, transposedType),
+                                              ArrayRef<int64_t>{0, 2, 1})
                       .getResult()[0];
   auto matrixType = RankedTensorType::get({rows * p, k}, compute);
   SmallVector<ReassociationIndices> fold = {{0, 1}, {2}};
   Value matrix =
       tensor::CollapseShapeOp::create(b, loc, matrixType, columns, fold);
-  Value zero = floatConstant(b, loc, compute, 0.0);
-  Value init = linalg::FillOp::create(b, loc, zero,
-                                      ValueRange{emptyLike(b, loc, matrixType)})
-                   .getResult(0);
+  Value init = filled(b, loc, matrixType, 0.0);
   Value product =
       linalg::MatmulOp::create(b, loc, ValueRange{matrix, h}, ValueRange{init})
           .getResult(0);
   Value unfolded =
       tensor::ExpandShapeOp::create(b, loc, transposedType, product, fold);
-  Value mixed = linalg::TransposeOp::create(b, loc, unfolded,
-                                            emptyLike(b, loc, blocked),
-                                            ArrayRef<int64_t>{0, 2, 1})
-                    .getResult()[0];
+  Value mixed =
+      linalg::TransposeOp::create(b, loc, unfolded, emptyLike(b, loc, blocked),
+                                  ArrayRef<int64_t>{0, 2, 1})
+          .getResult()[0];
   return tensor::CollapseShapeOp::create(b, loc, type, mixed, split);
 }
 
