@@ -1,6 +1,7 @@
 //===- Scheme.cpp - resq-compile --scheme and --calibrate -----------------===//
 
 #include "Scheme.h"
+#include "CalibrationCache.h"
 
 #include "dialects/resq/ResqOps.h"
 #include "resq/driver/Compile.h"
@@ -42,6 +43,19 @@ LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
     return failure();
 
   std::string error;
+  std::string cached;
+  if (!flags.cacheDir.empty()) {
+    cached = calibrationCachePath(*instrumented, archivePath, flags, error);
+    if (cached.empty())
+      return emitError(loc) << "--calibration-cache: " << error;
+    if (llvm::sys::fs::exists(cached)) {
+      if (!copyFileAtomically(cached, statsPath, error))
+        return emitError(loc) << "--calibration-cache: " << error;
+      llvm::errs() << "resq-compile: reused the calibration statistics "
+                   << cached << ": " << statsPath << "\n";
+      return success();
+    }
+  }
   std::unique_ptr<resq::run::LoadedModel> model =
       resq::run::LoadedModel::fromModule(*instrumented, archivePath, error);
   if (!model)
@@ -80,6 +94,13 @@ LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
       "%.1f s: %s\n",
       (long long)result.tokens, (long long)result.windows, (long long)window,
       result.seconds, statsPath.c_str());
+  if (!cached.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(flags.cacheDir))
+      return emitError(loc) << "--calibration-cache: cannot create "
+                            << flags.cacheDir << ": " << ec.message();
+    if (!copyFileAtomically(statsPath, cached, error))
+      return emitError(loc) << "--calibration-cache: " << error;
+  }
   return success();
 }
 
@@ -136,7 +157,9 @@ LogicalResult applyScheme(ModuleOp module, const std::string &archivePath,
   }
   std::string stats = flags.outputDir + "/calibration.safetensors";
   bool calibrated = false;
-  if (!flags.calibration.data.empty() || scheme == "resq") {
+  // QuaRot's rotations need no statistics; GPTQ calibrates the rotated model.
+  if (scheme == "resq" ||
+      (scheme != "quarot" && !flags.calibration.data.empty())) {
     StageTimer stage(flags.verbose, "calibrate");
     if (failed(calibrate(module, archivePath, flags.calibration, stats)))
       return failure();

@@ -30,6 +30,8 @@ struct CalibrationFlags {
   /// Window length; must be the compiled sequence length (0: that length).
   int64_t sequence = 0;
   std::optional<int64_t> bosId;
+  /// Reuse statistics from, and store them in, this folder (empty: off).
+  std::string cacheDir;
 };
 
 struct SchemeFlags {

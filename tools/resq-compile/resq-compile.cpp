@@ -84,7 +84,9 @@ static cl::opt<bool> prepare(
 static cl::opt<std::string> calibrationData(
     "calibrate",
     cl::desc("Calibrate on these tokens: ids (.npy/.pb, [N] or [N, T]) or "
-             "text with --tokenizer; writes <out>/calibration.safetensors"),
+             "text with --tokenizer; writes <out>/calibration.safetensors "
+             "(calibration-<scheme>.safetensors: the rotated model, for "
+             "GPTQ)"),
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     tokenizerPath("tokenizer",
@@ -103,6 +105,12 @@ static cl::opt<int64_t> bosId("bos-id",
                               cl::desc("Start every calibration window with "
                                        "this token"),
                               cl::init(-1), cl::cat(category));
+static cl::opt<std::string> calibrationCache(
+    "calibration-cache",
+    cl::desc("Reuse calibration statistics stored in this folder when the "
+             "model, its weights, the data and the options are the same; "
+             "store new ones there"),
+    cl::value_desc("dir"), cl::cat(category));
 static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits (default 4)"),
                               cl::init(4), cl::cat(category));
 static cl::opt<int64_t>
@@ -171,6 +179,7 @@ int main(int argc, char **argv) {
   flags.calibration.tokenizer = tokenizerPath;
   flags.calibration.tokens = calibrationTokens;
   flags.calibration.sequence = calibrationSequence;
+  flags.calibration.cacheDir = calibrationCache;
   if (bosId >= 0)
     flags.calibration.bosId = bosId;
   flags.outputDir = outputDir;
