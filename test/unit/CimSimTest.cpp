@@ -1,0 +1,142 @@
+//===- CimSimTest.cpp - the crossbar simulator's building blocks ----------===//
+
+#include "resq/cimsim/Crossbar.h"
+#include "resq/cimsim/Readout.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace resq::cimsim;
+
+namespace {
+
+struct Case {
+  int64_t k, n;
+  int bitsPerCell, weightBits, inputBits;
+  Mapping mapping;
+};
+
+class DecompositionTest : public testing::TestWithParam<Case> {};
+
+// Every bit, tile and slice summed back with its power of two is the exact
+// integer product: the decomposition loses nothing.
+TEST_P(DecompositionTest, ExactProductThroughEverySlice) {
+  const Case c = GetParam();
+  CrossbarConfig config;
+  config.rows = 16;
+  config.cols = 12;
+  config.bitsPerCell = c.bitsPerCell;
+  config.weightBits = c.weightBits;
+  config.inputBits = c.inputBits;
+  config.mapping = c.mapping;
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> weight(-(1 << (c.weightBits - 1)),
+                                            (1 << (c.weightBits - 1)) - 1);
+  std::uniform_int_distribution<uint32_t> input(0, (1u << c.inputBits) - 1);
+  std::vector<int8_t> w(c.k * c.n);
+  for (int8_t &v : w)
+    v = int8_t(weight(rng));
+  std::vector<uint32_t> x(c.k);
+  for (uint32_t &v : x)
+    v = input(rng);
+  std::string error;
+  ProgrammedMatrix matrix =
+      ProgrammedMatrix::program(w.data(), c.k, c.n, config, error);
+  ASSERT_TRUE(error.empty()) << error;
+  std::vector<int64_t> got(c.n);
+  matrix.exactProduct(x.data(), got.data());
+  for (int64_t j = 0; j < c.n; ++j) {
+    int64_t want = 0;
+    for (int64_t i = 0; i < c.k; ++i)
+      want += int64_t(x[i]) * w[i * c.n + j];
+    EXPECT_EQ(got[j], want) << "column " << j;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, DecompositionTest,
+    testing::Values(Case{40, 13, 1, 4, 8, Mapping::Differential},
+                    Case{40, 13, 1, 4, 8, Mapping::Offset},
+                    Case{33, 7, 2, 4, 8, Mapping::Differential},
+                    Case{33, 7, 3, 8, 4, Mapping::Offset},
+                    Case{16, 6, 1, 8, 1, Mapping::Differential}));
+
+TEST(Crossbar, TilesAndSlices) {
+  CrossbarConfig config; // 128 x 128, 1 bit per cell, 4-bit weights
+  std::vector<int8_t> w(784 * 256, 1);
+  std::string error;
+  ProgrammedMatrix matrix =
+      ProgrammedMatrix::program(w.data(), 784, 256, config, error);
+  ASSERT_TRUE(error.empty());
+  EXPECT_EQ(matrix.rowTiles(), 7);    // ceil(784 / 128)
+  EXPECT_EQ(matrix.colTiles(), 4);    // ceil(256 / 64): differential pairs
+  EXPECT_EQ(config.slices(), 4);      // 4 bits at 1 bit per cell
+  EXPECT_EQ(matrix.crossbars(), 112); // 7 x 4 x 4
+  config.mapping = Mapping::Offset;
+  matrix = ProgrammedMatrix::program(w.data(), 784, 256, config, error);
+  EXPECT_EQ(matrix.colTiles(), 2);
+}
+
+TEST(Crossbar, PartialSumsPerTileAndSlice) {
+  // Two row tiles of 2 rows, one weight column: w = {3, -2, 5, -8}.
+  CrossbarConfig config;
+  config.rows = 2;
+  config.cols = 2;
+  std::vector<int8_t> w = {3, -2, 5, -8};
+  std::string error;
+  ProgrammedMatrix matrix =
+      ProgrammedMatrix::program(w.data(), 4, 1, config, error);
+  ASSERT_TRUE(error.empty());
+  std::vector<uint8_t> bits = {1, 1, 0, 1};
+  std::vector<int32_t> sums(2 * 4);
+  // Tile 0: 3 = 0011b on G+, 2 = 0010b on G-; tile 1: 8 = 1000b on G-.
+  EXPECT_EQ(matrix.partialSums(bits.data(), sums.data()), 4);
+  EXPECT_EQ(sums, (std::vector<int32_t>{1, 0, 0, 0, 0, 0, 0, -1}));
+}
+
+TEST(Crossbar, RejectsWeightsOutOfRange) {
+  CrossbarConfig config;
+  std::vector<int8_t> w = {8};
+  std::string error;
+  EXPECT_TRUE(ProgrammedMatrix::program(w.data(), 1, 1, config, error).empty());
+  EXPECT_EQ(error, "weight 8 at (0, 0) is outside the 4-bit range");
+  config.cols = 3;
+  EXPECT_TRUE(ProgrammedMatrix::program(w.data(), 1, 1, config, error).empty());
+  EXPECT_EQ(error, "a differential mapping needs an even number of columns");
+}
+
+TEST(Readout, AdcRoundsAndClips) {
+  Adc adc{4, 0, 30}; // 16 levels, step 2
+  EXPECT_DOUBLE_EQ(adc.step(), 2.0);
+  EXPECT_EQ(adc.code(2.9), 1);
+  EXPECT_EQ(adc.code(3.0), 2); // ties away from zero
+  EXPECT_DOUBLE_EQ(adc.value(7.2), 8.0);
+  EXPECT_EQ(adc.code(-5), 0);
+  EXPECT_EQ(adc.code(99), 15);
+  Adc exact{7, 0, 127};
+  for (int p = 0; p <= 127; ++p)
+    EXPECT_DOUBLE_EQ(exact.value(p), p);
+}
+
+TEST(Readout, SenseAmplifiers) {
+  EXPECT_EQ(senseAmp(3, SenseMode::Binary, 2.5, 0), 1);
+  EXPECT_EQ(senseAmp(2.5, SenseMode::Binary, 2.5, 0), -1);
+  EXPECT_EQ(senseAmp(4, SenseMode::Ternary, 2, 1.5), 1);
+  EXPECT_EQ(senseAmp(3, SenseMode::Ternary, 2, 1.5), 0);
+  EXPECT_EQ(senseAmp(0.5, SenseMode::Ternary, 2, 1.5), 0);
+  EXPECT_EQ(senseAmp(0.4, SenseMode::Ternary, 2, 1.5), -1);
+}
+
+TEST(Readout, LeakyIntegrateAndFire) {
+  double u = 0;
+  EXPECT_FALSE(lifStep(u, 0.6, 0.9, 1.0, Reset::Soft));
+  EXPECT_DOUBLE_EQ(u, 0.6);
+  EXPECT_TRUE(lifStep(u, 0.6, 0.9, 1.0, Reset::Soft)); // 0.54 + 0.6
+  EXPECT_NEAR(u, 0.14, 1e-12);
+  u = 0.9;
+  EXPECT_TRUE(lifStep(u, 0.5, 1.0, 1.0, Reset::Hard));
+  EXPECT_DOUBLE_EQ(u, 0.0);
+}
+
+} // namespace
