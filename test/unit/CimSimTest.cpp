@@ -1,10 +1,12 @@
 //===- CimSimTest.cpp - the crossbar simulator's building blocks ----------===//
 
 #include "resq/cimsim/Crossbar.h"
+#include "resq/cimsim/Layer.h"
 #include "resq/cimsim/Readout.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 using namespace resq::cimsim;
@@ -137,6 +139,107 @@ TEST(Readout, LeakyIntegrateAndFire) {
   u = 0.9;
   EXPECT_TRUE(lifStep(u, 0.5, 1.0, 1.0, Reset::Hard));
   EXPECT_DOUBLE_EQ(u, 0.0);
+}
+
+} // namespace
+
+namespace {
+
+struct LayerFixture {
+  CrossbarConfig config;
+  std::vector<int8_t> w;
+  std::vector<uint32_t> x;
+  int64_t k = 300, n = 20, m = 64;
+  ProgrammedMatrix matrix;
+
+  explicit LayerFixture(Mapping mapping) {
+    config.mapping = mapping;
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> weight(-8, 7);
+    std::uniform_int_distribution<uint32_t> input(0, 255);
+    w.resize(k * n);
+    for (int8_t &v : w)
+      v = int8_t(weight(rng));
+    x.resize(m * k);
+    for (uint32_t &v : x)
+      v = input(rng);
+    std::string error;
+    matrix = ProgrammedMatrix::program(w.data(), k, n, config, error);
+  }
+
+  double exact(int64_t row, int64_t j) const {
+    double sum = 0;
+    for (int64_t i = 0; i < k; ++i)
+      sum += double(x[row * k + i]) * w[i * n + j];
+    return sum;
+  }
+
+  /// Relative RMS error of y against the exact products.
+  double relativeError(const std::vector<double> &y) const {
+    double err = 0, ref = 0;
+    for (int64_t row = 0; row < m; ++row)
+      for (int64_t j = 0; j < n; ++j) {
+        double e = exact(row, j);
+        err += (y[row * n + j] - e) * (y[row * n + j] - e);
+        ref += e * e;
+      }
+    return std::sqrt(err / ref);
+  }
+};
+
+TEST(Layer, IdealIsTheIntegerProduct) {
+  for (Mapping mapping : {Mapping::Differential, Mapping::Offset}) {
+    LayerFixture f(mapping);
+    std::vector<double> y(f.m * f.n);
+    Events events;
+    runLayer(f.matrix, ReadoutConfig{}, f.x.data(), f.m, y.data(), events);
+    for (int64_t row = 0; row < f.m; ++row)
+      for (int64_t j = 0; j < f.n; ++j)
+        ASSERT_EQ(y[row * f.n + j], f.exact(row, j));
+    // 3 row tiles x 1 column tile x 4 slices x 8 bits per vector.
+    EXPECT_EQ(events.arrayReads, f.m * 3 * 1 * 4 * 8);
+    EXPECT_EQ(events.adcConversions, 0);
+  }
+}
+
+TEST(Layer, AdcPrecisionOrdersTheError) {
+  LayerFixture f(Mapping::Differential);
+  std::vector<double> y(f.m * f.n);
+  double previous = 0;
+  for (int bits : {8, 6, 4, 3}) {
+    ReadoutConfig readout;
+    readout.kind = ReadoutKind::Adc;
+    // A signed range: 2^bits levels over [-fullScale, fullScale].
+    readout.adc =
+        Adc{bits, -double(f.config.fullScale()), double(f.config.fullScale())};
+    Events events;
+    runLayer(f.matrix, readout, f.x.data(), f.m, y.data(), events);
+    double error = f.relativeError(y);
+    EXPECT_GT(error, previous) << bits << " bits";
+    previous = error;
+    // One conversion per partial sum: 3 tiles x 4 slices x 20 x 8 bits.
+    EXPECT_EQ(events.adcConversions, f.m * 3 * 4 * 20 * 8);
+  }
+}
+
+TEST(Layer, FittedScalesBeatUnitScales) {
+  LayerFixture f(Mapping::Differential);
+  for (SenseMode mode : {SenseMode::Binary, SenseMode::Ternary}) {
+    ReadoutConfig readout;
+    readout.kind = ReadoutKind::SenseAmp;
+    readout.sense = mode;
+    readout.delta = mode == SenseMode::Ternary ? 1.5 : 0;
+    readout.alpha.assign(3 * 4 * f.n, 1.0);
+    std::vector<double> y(f.m * f.n);
+    Events events;
+    runLayer(f.matrix, readout, f.x.data(), f.m, y.data(), events);
+    double unit = f.relativeError(y);
+    readout.alpha = fitSenseScales(f.matrix, readout, f.x.data(), f.m);
+    runLayer(f.matrix, readout, f.x.data(), f.m, y.data(), events);
+    double fitted = f.relativeError(y);
+    EXPECT_LT(fitted, unit);
+    EXPECT_LT(fitted, 0.6); // a coarse but useful approximation
+  }
 }
 
 } // namespace

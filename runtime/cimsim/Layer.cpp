@@ -1,0 +1,127 @@
+//===- Layer.cpp - one matrix-vector layer on crossbars -------------------===//
+
+#include "resq/cimsim/Layer.h"
+
+#include <algorithm>
+
+namespace resq::cimsim {
+
+Events &Events::operator+=(const Events &other) {
+  inputVectors += other.inputVectors;
+  arrayReads += other.arrayReads;
+  cellReads += other.cellReads;
+  dacPulses += other.dacPulses;
+  adcConversions += other.adcConversions;
+  senseReads += other.senseReads;
+  shiftAdds += other.shiftAdds;
+  scaleAdds += other.scaleAdds;
+  return *this;
+}
+
+namespace {
+
+/// Calls visit(b, sums) for every input bit b of one input vector, with the
+/// partial sums [rowTiles][slices][n] of that bit; counts array events.
+template <typename Visit>
+void forEachInputBit(const ProgrammedMatrix &matrix, const uint32_t *x,
+                     Events &events, Visit visit) {
+  const CrossbarConfig &config = matrix.config();
+  const int64_t k = matrix.inputs();
+  std::vector<uint8_t> bits(k);
+  std::vector<int32_t> sums(matrix.rowTiles() * config.slices() *
+                            matrix.outputs());
+  for (int b = 0; b < config.inputBits; ++b) {
+    for (int64_t i = 0; i < k; ++i) {
+      bits[i] = (x[i] >> b) & 1;
+      events.dacPulses += bits[i];
+    }
+    events.cellReads += matrix.partialSums(bits.data(), sums.data());
+    events.arrayReads += matrix.crossbars();
+    visit(b, sums);
+  }
+  ++events.inputVectors;
+}
+
+} // namespace
+
+void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
+              const uint32_t *x, int64_t m, double *y, Events &events) {
+  const CrossbarConfig &config = matrix.config();
+  const int64_t k = matrix.inputs(), n = matrix.outputs();
+  const int slices = config.slices();
+  const int64_t partials = matrix.rowTiles() * slices * n;
+  for (int64_t row = 0; row < m; ++row) {
+    const uint32_t *input = x + row * k;
+    double *out = y + row * n;
+    std::fill(out, out + n, 0.0);
+    forEachInputBit(matrix, input, events, [&](int b, const auto &sums) {
+      for (int64_t index = 0; index < partials; ++index) {
+        int s = int(index / n % slices);
+        int64_t j = index % n;
+        double weight = double(int64_t(1) << (s * config.bitsPerCell + b));
+        switch (readout.kind) {
+        case ReadoutKind::Ideal:
+          out[j] += weight * sums[index];
+          break;
+        case ReadoutKind::Adc:
+          out[j] += weight * readout.adc.value(sums[index]);
+          ++events.adcConversions;
+          ++events.shiftAdds;
+          break;
+        case ReadoutKind::SenseAmp: {
+          int q = senseAmp(sums[index], readout.sense, readout.theta,
+                           readout.delta);
+          events.senseReads += readout.sense == SenseMode::Ternary ? 2 : 1;
+          if (q != 0) {
+            out[j] += weight * readout.alpha[index] * q;
+            ++events.scaleAdds;
+          }
+          break;
+        }
+        }
+      }
+    });
+    if (config.mapping == Mapping::Offset) {
+      double total = 0;
+      for (int64_t i = 0; i < k; ++i)
+        total += input[i];
+      for (int64_t j = 0; j < n; ++j)
+        out[j] -= total * double(int64_t(1) << (config.weightBits - 1));
+    }
+  }
+}
+
+std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
+                                   const ReadoutConfig &readout,
+                                   const uint32_t *x, int64_t m) {
+  const int64_t partials =
+      matrix.rowTiles() * matrix.config().slices() * matrix.outputs();
+  std::vector<double> pq(partials, 0.0), qq(partials, 0.0);
+  std::vector<double> exact(partials), read(partials);
+  Events ignored;
+  for (int64_t row = 0; row < m; ++row) {
+    std::fill(exact.begin(), exact.end(), 0.0);
+    std::fill(read.begin(), read.end(), 0.0);
+    forEachInputBit(matrix, x + row * matrix.inputs(), ignored,
+                    [&](int b, const auto &sums) {
+                      for (int64_t index = 0; index < partials; ++index) {
+                        double weight = double(int64_t(1) << b);
+                        exact[index] += weight * sums[index];
+                        read[index] +=
+                            weight * senseAmp(sums[index], readout.sense,
+                                              readout.theta, readout.delta);
+                      }
+                    });
+    for (int64_t index = 0; index < partials; ++index) {
+      pq[index] += exact[index] * read[index];
+      qq[index] += read[index] * read[index];
+    }
+  }
+  std::vector<double> alpha(partials, 1.0);
+  for (int64_t index = 0; index < partials; ++index)
+    if (qq[index] > 0)
+      alpha[index] = pq[index] / qq[index];
+  return alpha;
+}
+
+} // namespace resq::cimsim
