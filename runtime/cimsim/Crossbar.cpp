@@ -3,6 +3,7 @@
 #include "resq/cimsim/Crossbar.h"
 
 #include <algorithm>
+#include <random>
 
 namespace resq::cimsim {
 
@@ -72,6 +73,48 @@ int64_t ProgrammedMatrix::partialSums(const uint8_t *bits, int32_t *out) const {
       for (int64_t j = 0; j < n; ++j) {
         row[j] += cells[j];
         conducting += cells[j] != 0;
+      }
+    }
+  }
+  return conducting;
+}
+
+void ProgrammedMatrix::setVariation(double sigma, uint64_t seed) {
+  conductance.clear();
+  if (sigma <= 0)
+    return;
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  conductance.resize(levels.size());
+  for (size_t index = 0; index < levels.size(); ++index) {
+    // Every programmed cell draws its deviation; off cells stay off.
+    double factor = std::max(0.0, 1.0 + sigma * normal(rng));
+    conductance[index] = float(levels[index] * factor);
+  }
+}
+
+int64_t ProgrammedMatrix::analogPartialSums(const uint8_t *bits,
+                                            double *out) const {
+  const int slices = cfg.slices();
+  const int64_t count = rowTiles() * slices * n;
+  if (!analog()) {
+    std::vector<int32_t> exact(count);
+    int64_t conducting = partialSums(bits, exact.data());
+    std::copy(exact.begin(), exact.end(), out);
+    return conducting;
+  }
+  std::fill(out, out + count, 0.0);
+  int64_t conducting = 0;
+  for (int s = 0; s < slices; ++s) {
+    for (int64_t i = 0; i < k; ++i) {
+      if (!bits[i])
+        continue;
+      double *row = out + ((i / cfg.rows) * slices + s) * n;
+      const float *cells = &conductance[(s * k + i) * n];
+      const int8_t *programmed = &levels[(s * k + i) * n];
+      for (int64_t j = 0; j < n; ++j) {
+        row[j] += cells[j];
+        conducting += programmed[j] != 0;
       }
     }
   }

@@ -28,14 +28,14 @@ void forEachInputBit(const ProgrammedMatrix &matrix, const uint32_t *x,
   const CrossbarConfig &config = matrix.config();
   const int64_t k = matrix.inputs();
   std::vector<uint8_t> bits(k);
-  std::vector<int32_t> sums(matrix.rowTiles() * config.slices() *
-                            matrix.outputs());
+  std::vector<double> sums(matrix.rowTiles() * config.slices() *
+                           matrix.outputs());
   for (int b = 0; b < config.inputBits; ++b) {
     for (int64_t i = 0; i < k; ++i) {
       bits[i] = (x[i] >> b) & 1;
       events.dacPulses += bits[i];
     }
-    events.cellReads += matrix.partialSums(bits.data(), sums.data());
+    events.cellReads += matrix.analogPartialSums(bits.data(), sums.data());
     events.arrayReads += matrix.crossbars();
     visit(b, sums);
   }

@@ -243,3 +243,31 @@ TEST(Layer, FittedScalesBeatUnitScales) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Variation, ZeroSigmaIsExactAndErrorGrowsWithSigma) {
+  LayerFixture f(Mapping::Differential);
+  std::vector<double> y(f.m * f.n);
+  Events events;
+  f.matrix.setVariation(0.0, 1);
+  EXPECT_FALSE(f.matrix.analog());
+  double previous = 0;
+  for (double sigma : {0.02, 0.1, 0.3}) {
+    f.matrix.setVariation(sigma, 1);
+    ASSERT_TRUE(f.matrix.analog());
+    runLayer(f.matrix, ReadoutConfig{}, f.x.data(), f.m, y.data(), events);
+    double error = f.relativeError(y);
+    EXPECT_GT(error, previous) << "sigma " << sigma;
+    // Independent per-cell deviations average out over a column.
+    EXPECT_LT(error, sigma) << "sigma " << sigma;
+    previous = error;
+  }
+  // The same seed draws the same devices.
+  std::vector<double> again(f.m * f.n);
+  f.matrix.setVariation(0.3, 1);
+  runLayer(f.matrix, ReadoutConfig{}, f.x.data(), f.m, again.data(), events);
+  EXPECT_EQ(again, y);
+}
+
+} // namespace

@@ -84,6 +84,18 @@ public:
   /// conducted (input bit 1 and a nonzero level), for the energy model.
   int64_t partialSums(const uint8_t *bits, int32_t *out) const;
 
+  /// Device-to-device conductance variation: every programmed cell's
+  /// conductance becomes level * max(0, 1 + sigma * N(0, 1)), drawn once
+  /// from `seed` (sigma 0 restores exact levels). Partial sums become
+  /// analog (see analogPartialSums).
+  void setVariation(double sigma, uint64_t seed);
+  bool analog() const { return !conductance.empty(); }
+
+  /// Partial sums as partialSums computes them, but in floating point and
+  /// from the varied conductances when there are any; returns the
+  /// conducting cells.
+  int64_t analogPartialSums(const uint8_t *bits, double *out) const;
+
   /// The exact integer product sum_i x_i w_ij of `inputs` [k] (unsigned
   /// codes of inputBits) through every bit, tile and slice: what ideal
   /// readouts give. For testing the decomposition.
@@ -94,6 +106,8 @@ private:
   int64_t k = 0, n = 0;
   /// [slices][k][n] signed levels.
   std::vector<int8_t> levels;
+  /// [slices][k][n] signed conductances in level units (empty: exact).
+  std::vector<float> conductance;
 };
 
 } // namespace resq::cimsim

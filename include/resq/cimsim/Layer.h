@@ -7,7 +7,9 @@
 //   Adc       an N-bit ADC per partial sum, then shift-and-add;
 //   SenseAmp  HCiM's ADC-less readout: q = binary/ternary decision,
 //             y_j = sum_{t,s,b} 2^(s c + b) alpha[t,s,j] q[t,s,b,j].
-// Offset mappings subtract 2^(B_w - 1) sum(x) digitally in every mode.
+// Offset mappings subtract 2^(B_w - 1) sum(x) digitally in every mode. With
+// device variation (ProgrammedMatrix::setVariation) the partial sums are the
+// analog ones, and every readout sees them.
 // Counts the events the cost model prices.
 //
 //===----------------------------------------------------------------------===//
