@@ -73,7 +73,8 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib, "libml
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib, "libmlir_c_runner_utils.so")))
 #   sentencepiece  that python3 has sentencepiece (to train a test tokenizer)
 #                  and resq was built with its SentencePiece shim
-for module in ("numpy", "onnx", "onnxruntime"):
+#   onnx_ir      ONNX Runtime's MatMulNBits quantizer needs it (bench/quality.py)
+for module in ("numpy", "onnx", "onnxruntime", "onnx_ir"):
     try:
         found = subprocess.run([python3, "-c", "import " + module],
                                capture_output=True, timeout=60).returncode == 0
