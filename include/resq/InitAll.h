@@ -9,6 +9,7 @@
 #ifndef RESQ_INITALL_H
 #define RESQ_INITALL_H
 
+#include "dialects/cim/CimDialect.h"
 #include "dialects/resq/ResqDialect.h"
 #include "passes/calibrate/Passes.h"
 #include "passes/lower/Passes.h"
@@ -27,7 +28,7 @@ namespace resq {
 
 /// resq's own dialects.
 inline void registerResqDialects(mlir::DialectRegistry &registry) {
-  registry.insert<ResqDialect>();
+  registry.insert<ResqDialect, cim::CimDialect>();
 }
 
 /// resq's own passes and pipelines.
