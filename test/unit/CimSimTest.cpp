@@ -1,5 +1,6 @@
 //===- CimSimTest.cpp - the crossbar simulator's building blocks ----------===//
 
+#include "resq/cimsim/CimSim.h"
 #include "resq/cimsim/Crossbar.h"
 #include "resq/cimsim/Layer.h"
 #include "resq/cimsim/Readout.h"
@@ -268,6 +269,89 @@ TEST(Variation, ZeroSigmaIsExactAndErrorGrowsWithSigma) {
   f.matrix.setVariation(0.3, 1);
   runLayer(f.matrix, ReadoutConfig{}, f.x.data(), f.m, again.data(), events);
   EXPECT_EQ(again, y);
+}
+
+} // namespace
+
+namespace {
+
+// The C API the lowered cim ops call computes what the layer model
+// computes: mvm + shift_add is the integer product, sense_amp +
+// scale_accumulate is runLayer's ADC-less readout.
+TEST(CApi, OpsComposeToTheLayerModel) {
+  for (Mapping mapping : {Mapping::Differential, Mapping::Offset}) {
+    LayerFixture f(mapping);
+    const int64_t slices = 4, tiles = 3, bits = 8;
+    std::vector<int8_t> levels(slices * f.k * f.n);
+    ASSERT_EQ(resq_cim_program(f.w.data(), f.k, f.n, 1, 4,
+                               mapping == Mapping::Differential ? 0 : 1,
+                               levels.data()),
+              0);
+    for (int s = 0; s < slices; ++s)
+      for (int64_t i = 0; i < f.k; ++i)
+        for (int64_t j = 0; j < f.n; ++j)
+          ASSERT_EQ(levels[(s * f.k + i) * f.n + j], f.matrix.level(s, i, j));
+
+    std::vector<int32_t> inputs(f.x.begin(), f.x.end());
+    std::vector<float> sums(f.m * bits * tiles * slices * f.n);
+    resq_cim_mvm(levels.data(), inputs.data(), f.m, f.k, f.n, slices, 128, bits,
+                 sums.data());
+    std::vector<float> y(f.m * f.n);
+    resq_cim_shift_add(sums.data(), f.m, bits, tiles, slices, f.n, 1, y.data());
+    for (int64_t row = 0; row < f.m; ++row) {
+      double offset = 0;
+      if (mapping == Mapping::Offset)
+        for (int64_t i = 0; i < f.k; ++i)
+          offset += 8.0 * f.x[row * f.k + i];
+      for (int64_t j = 0; j < f.n; ++j)
+        ASSERT_EQ(double(y[row * f.n + j]) - offset, f.exact(row, j));
+    }
+
+    if (mapping != Mapping::Differential)
+      continue;
+    ReadoutConfig readout;
+    readout.kind = ReadoutKind::SenseAmp;
+    readout.sense = SenseMode::Ternary;
+    readout.delta = 1.5;
+    readout.alpha = fitSenseScales(f.matrix, readout, f.x.data(), f.m);
+    // The ops carry f32 scales: give the layer model the same ones.
+    for (double &a : readout.alpha)
+      a = double(float(a));
+    std::vector<double> want(f.m * f.n);
+    Events events;
+    runLayer(f.matrix, readout, f.x.data(), f.m, want.data(), events);
+    std::vector<int8_t> decisions(sums.size());
+    resq_cim_sense_amp(sums.data(), int64_t(sums.size()), 1, 0.0, 1.5,
+                       decisions.data());
+    std::vector<float> alpha(readout.alpha.begin(), readout.alpha.end());
+    resq_cim_scale_accumulate(decisions.data(), alpha.data(), f.m, bits, tiles,
+                              slices, f.n, 1, y.data());
+    // Both sum in double; only the final rounding to f32 differs.
+    for (size_t index = 0; index < want.size(); ++index)
+      EXPECT_EQ(y[index], float(want[index])) << index;
+  }
+}
+
+TEST(CApi, ReadoutsAndLif) {
+  const float p[] = {-3.0f, 0.4f, 2.9f, 3.0f, 40.0f};
+  float adc[5];
+  resq_cim_adc(p, 5, 4, 0.0, 30.0, adc);
+  EXPECT_EQ(std::vector<float>(adc, adc + 5),
+            (std::vector<float>{0, 0, 2, 4, 30}));
+  int8_t q[5];
+  resq_cim_sense_amp(p, 5, 1, 1.0, 1.5, q);
+  EXPECT_EQ(std::vector<int8_t>(q, q + 5),
+            (std::vector<int8_t>{-1, 0, 1, 1, 1}));
+  resq_cim_program(nullptr, 0, 0, 1, 4, 0, nullptr);
+  int8_t bad = 9;
+  int8_t out[4];
+  EXPECT_EQ(resq_cim_program(&bad, 1, 1, 1, 4, 0, out), -1);
+  // Two neurons over three steps: 0.6 per step (soft) and 0.9 (hard).
+  const float currents[] = {0.6f, 0.9f, 0.6f, 0.9f, 0.6f, 0.9f};
+  uint8_t spikes[6];
+  resq_cim_lif(currents, 3, 2, 1.0, 1.0, 0, spikes);
+  EXPECT_EQ(std::vector<uint8_t>(spikes, spikes + 6),
+            (std::vector<uint8_t>{0, 0, 1, 1, 0, 1}));
 }
 
 } // namespace
