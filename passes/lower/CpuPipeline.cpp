@@ -36,6 +36,8 @@ std::string cpuPipeline(const CpuPipelineOptions &options) {
   // resq ops are lowered while their weights are still resq.params (a
   // matrix rotation requires one); then the weights become arguments.
   text += "resq-lower-to-linalg,";
+  // cim ops become calls of the crossbar simulator in libresq_runtime.
+  text += "resq-cim-to-runtime,";
   if (compileEntry)
     text += "resq-params-to-arguments{entry=" + entry + "},";
   text += "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"

@@ -148,4 +148,22 @@ def ResqMatmulToRuntime : Pass<"resq-matmul-to-runtime", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def ResqCimToRuntime : Pass<"resq-cim-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Run cim ops on the crossbar simulator's C API";
+  let description = [{
+    Every `cim` op becomes a call of `resq_cim_op_<op>`, whose C-interface
+    wrapper `_mlir_ciface_resq_cim_op_<op>` libresq_runtime.so exports over
+    the simulator's C API (`include/resq/cimsim/CimSim.h`): the
+    tensor operands are read through `bufferization.to_buffer`, the result
+    is a fresh `memref.alloc` the call fills, returned by
+    `bufferization.to_tensor`, and the op's attributes become scalar
+    arguments. Runs before one-shot bufferization; the program must link
+    libresq_runtime.so.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // RESQ_PASSES_LOWER_TD

@@ -1,0 +1,148 @@
+//===- CimToRuntime.cpp - cim ops as calls of the crossbar simulator ------===//
+//
+// Each cim op becomes one call of `resq_cim_op_<op>`, whose C-interface
+// wrapper `_mlir_ciface_resq_cim_op_<op>` libresq_runtime.so defines
+// (runtime/cimsim/CimEntry.cpp, over the C API of CimSim.h): operands as
+// memrefs, the result as a fresh buffer the call fills, attributes as
+// scalars.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/lower/Passes.h"
+
+#include "dialects/cim/CimOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace resq {
+#define GEN_PASS_DEF_RESQCIMTORUNTIME
+#include "passes/lower/Passes.h.inc"
+} // namespace resq
+
+using namespace mlir;
+using namespace resq::cim;
+
+namespace {
+
+/// One call: the runtime function's name, its tensor operands, and the
+/// scalar arguments that follow the result buffer.
+struct Call {
+  std::string name;
+  SmallVector<Value> tensors;
+  SmallVector<Value> scalars;
+};
+
+Value i64(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIntOp::create(b, loc, value, 64);
+}
+
+Value f64(OpBuilder &b, Location loc, APFloat value) {
+  return arith::ConstantFloatOp::create(b, loc, b.getF64Type(),
+                                        APFloat(value.convertToDouble()));
+}
+
+Call describe(Operation *op, OpBuilder &b) {
+  Location loc = op->getLoc();
+  Call call;
+  if (auto program = dyn_cast<ProgramOp>(op)) {
+    CrossbarAttr xbar = program.getCrossbar();
+    call = {"resq_cim_op_program",
+            {program.getWeights()},
+            {i64(b, loc, xbar.getCellBits()), i64(b, loc, xbar.getWeightBits()),
+             i64(b, loc, int64_t(xbar.getMapping()))}};
+  } else if (auto mvm = dyn_cast<MvmOp>(op)) {
+    call = {"resq_cim_op_mvm",
+            {mvm.getLevels(), mvm.getInputs()},
+            {i64(b, loc, mvm.getCrossbar().getRows())}};
+  } else if (auto adc = dyn_cast<AdcOp>(op)) {
+    call = {"resq_cim_op_adc",
+            {adc.getSums()},
+            {i64(b, loc, adc.getBits()), f64(b, loc, adc.getLow()),
+             f64(b, loc, adc.getHigh())}};
+  } else if (auto sense = dyn_cast<SenseAmpOp>(op)) {
+    call = {"resq_cim_op_sense_amp",
+            {sense.getSums()},
+            {i64(b, loc, int64_t(sense.getMode())),
+             f64(b, loc, sense.getTheta()), f64(b, loc, sense.getDelta())}};
+  } else if (auto shift = dyn_cast<ShiftAddOp>(op)) {
+    call = {"resq_cim_op_shift_add",
+            {shift.getSums()},
+            {i64(b, loc, shift.getCellBits())}};
+  } else if (auto scale = dyn_cast<ScaleAccumulateOp>(op)) {
+    call = {"resq_cim_op_scale_accumulate",
+            {scale.getDecisions(), scale.getAlpha()},
+            {i64(b, loc, scale.getCellBits())}};
+  } else if (auto lif = dyn_cast<LifOp>(op)) {
+    call = {"resq_cim_op_lif",
+            {lif.getCurrents()},
+            {f64(b, loc, lif.getBeta()), f64(b, loc, lif.getThreshold()),
+             i64(b, loc, int64_t(lif.getReset()))}};
+  }
+  return call;
+}
+
+/// A static memref with the identity layout, of `type`'s shape; i1 (LIF
+/// spikes) are stored as bytes by the runtime, so they stay i1 in memory
+/// (one byte each under MLIR's data layout).
+MemRefType bufferOf(RankedTensorType type) {
+  return MemRefType::get(type.getShape(), type.getElementType());
+}
+
+func::FuncOp declare(ModuleOp module, StringRef name, TypeRange operands) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+  auto func = func::FuncOp::create(
+      builder, module.getLoc(), name,
+      FunctionType::get(module.getContext(), operands, {}));
+  func.setPrivate();
+  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                builder.getUnitAttr());
+  return func;
+}
+
+struct CimToRuntime : resq::impl::ResqCimToRuntimeBase<CimToRuntime> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<CimDialect>(op->getDialect()))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto lif = dyn_cast<LifOp>(op);
+          lif && lif.getCurrents().getType().getRank() != 3) {
+        lif.emitOpError() << "runs on the simulator with currents [T, M, N] "
+                             "only, found "
+                          << lif.getCurrents().getType();
+        return signalPassFailure();
+      }
+      OpBuilder b(op);
+      Location loc = op->getLoc();
+      Call call = describe(op, b);
+      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+      SmallVector<Value> operands;
+      for (Value tensor : call.tensors)
+        operands.push_back(bufferization::ToBufferOp::create(
+            b, loc, bufferOf(cast<RankedTensorType>(tensor.getType())), tensor,
+            b.getUnitAttr()));
+      Value result = memref::AllocOp::create(b, loc, bufferOf(resultType));
+      operands.push_back(result);
+      operands.append(call.scalars);
+      func::FuncOp callee =
+          declare(module, call.name, ValueRange(operands).getTypes());
+      func::CallOp::create(b, loc, callee, operands);
+      Value tensor = bufferization::ToTensorOp::create(
+          b, loc, resultType, result, /*restrict=*/b.getUnitAttr(),
+          /*writable=*/b.getUnitAttr());
+      op->getResult(0).replaceAllUsesWith(tensor);
+      op->erase();
+    }
+  }
+};
+
+} // namespace
