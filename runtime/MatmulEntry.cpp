@@ -10,18 +10,13 @@
 
 #include "resq/Runtime.h"
 #include "resq/runtime/Kernels.h"
+#include "runtime/StridedMemRef.h"
 
 #include <cstdint>
 
 namespace {
 
-template <typename T, int Rank> struct StridedMemRef {
-  T *allocated;
-  T *aligned;
-  int64_t offset;
-  int64_t sizes[Rank];
-  int64_t strides[Rank];
-};
+using resq::runtime::StridedMemRef;
 
 void gemm(int64_t M, int64_t N, int64_t K, const float *a, int64_t lda,
           const float *b, int64_t ldb, float *c, int64_t ldc) {

@@ -9,28 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "resq/cimsim/CimSim.h"
+#include "runtime/StridedMemRef.h"
 
 #include <cstdint>
 
-namespace {
-
-template <typename T, int Rank> struct StridedMemRef {
-  T *allocated;
-  T *aligned;
-  int64_t offset;
-  int64_t sizes[Rank];
-  int64_t strides[Rank];
-
-  T *data() const { return aligned + offset; }
-  int64_t count() const {
-    int64_t total = 1;
-    for (int64_t size : sizes)
-      total *= size;
-    return total;
-  }
-};
-
-} // namespace
+using resq::runtime::StridedMemRef;
 
 #define RESQ_CIM_EXPORT extern "C" __attribute__((visibility("default")))
 
