@@ -1,5 +1,4 @@
-//===- StridedMemRef.h - MLIR's memref descriptor, as C code sees it -*- C++
-//-*-===//
+//===- StridedMemRef.h - memref descriptors in C ---------------*- C++ -*-===//
 //
 // What a C-interface wrapper (`_mlir_ciface_*`) receives for each memref
 // argument of lowered code.
