@@ -258,17 +258,17 @@ def run_compiles(jobs, parallel):
         print(f"  compiled {job.model.key} {job.setting} {job.scheme} {job.weights} "
               f"seed {job.seed} in {time.time() - start:.0f} s", flush=True)
 
-    todo = [job for job in jobs if stale(job)]
+    pending = [job for job in jobs if stale(job)]
     first, seen = [], set()
-    for job in todo:
+    for job in pending:
         if job.calibration_key and job.calibration_key not in seen:
             seen.add(job.calibration_key)
             first.append(job)
-    rest = [job for job in todo if job not in first]
+    rest = [job for job in pending if job not in first]
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
         for phase in (first, rest):
             list(pool.map(compile_one, phase))
-    return len(jobs) - len(todo)
+    return len(jobs) - len(pending)
 
 
 def resq_logits(tools, model_dir, windows, work, threads):

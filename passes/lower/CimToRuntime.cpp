@@ -9,12 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
+#include "passes/lower/RuntimeCalls.h"
 
 #include "dialects/cim/CimOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -92,19 +92,6 @@ MemRefType bufferOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
-func::FuncOp declare(ModuleOp module, StringRef name, TypeRange operands) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
-    return existing;
-  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto func = func::FuncOp::create(
-      builder, module.getLoc(), name,
-      FunctionType::get(module.getContext(), operands, {}));
-  func.setPrivate();
-  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                builder.getUnitAttr());
-  return func;
-}
-
 struct CimToRuntime : resq::impl::ResqCimToRuntimeBase<CimToRuntime> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -133,8 +120,8 @@ struct CimToRuntime : resq::impl::ResqCimToRuntimeBase<CimToRuntime> {
       Value result = memref::AllocOp::create(b, loc, bufferOf(resultType));
       operands.push_back(result);
       operands.append(call.scalars);
-      func::FuncOp callee =
-          declare(module, call.name, ValueRange(operands).getTypes());
+      func::FuncOp callee = resq::declareRuntimeFunction(
+          module, call.name, ValueRange(operands).getTypes());
       func::CallOp::create(b, loc, callee, operands);
       Value tensor = bufferization::ToTensorOp::create(
           b, loc, resultType, result, /*restrict=*/b.getUnitAttr(),

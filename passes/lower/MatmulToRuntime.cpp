@@ -10,9 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
+#include "passes/lower/RuntimeCalls.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -56,24 +56,6 @@ StringRef kernelSuffix(linalg::LinalgOp op) {
   return "";
 }
 
-/// The runtime function for `rank`-D operands, declared once per module.
-func::FuncOp declareKernel(ModuleOp module, StringRef name, unsigned rank,
-                           ArrayRef<Type> elements) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
-    return existing;
-  MLIRContext *context = module.getContext();
-  SmallVector<Type> operands;
-  for (Type element : elements)
-    operands.push_back(anyStrided(element, rank));
-  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto func = func::FuncOp::create(builder, module.getLoc(), name,
-                                   FunctionType::get(context, operands, {}));
-  func.setPrivate();
-  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                builder.getUnitAttr());
-  return func;
-}
-
 struct MatmulToRuntime : resq::impl::ResqMatmulToRuntimeBase<MatmulToRuntime> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -99,7 +81,11 @@ struct MatmulToRuntime : resq::impl::ResqMatmulToRuntimeBase<MatmulToRuntime> {
       SmallVector<Type> elements;
       for (Value operand : op->getOperands())
         elements.push_back(elementOf(operand));
-      func::FuncOp kernel = declareKernel(module, name, rank, elements);
+      SmallVector<Type> operandTypes;
+      for (Type element : elements)
+        operandTypes.push_back(anyStrided(element, rank));
+      func::FuncOp kernel =
+          resq::declareRuntimeFunction(module, name, operandTypes);
       OpBuilder builder(op);
       SmallVector<Value> operands;
       for (Value operand : op->getOperands())

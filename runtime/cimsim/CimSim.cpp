@@ -42,24 +42,18 @@ int resq_cim_program(const int8_t *weights, int64_t k, int64_t n,
 void resq_cim_mvm(const int8_t *levels, const int32_t *inputs, int64_t m,
                   int64_t k, int64_t n, int64_t slices, int64_t rows,
                   int64_t input_bits, float *sums) {
-  const int64_t tiles = (k + rows - 1) / rows;
-  std::vector<int32_t> acc(tiles * slices * n);
+  // Partial sums are integers of at most rows * (2^cell_bits - 1): exact
+  // in f32.
+  const int64_t perBit = (k + rows - 1) / rows * slices * n;
+  std::vector<uint8_t> bits(k);
+  std::fill(sums, sums + m * input_bits * perBit, 0.0f);
   for (int64_t token = 0; token < m; ++token) {
     const int32_t *x = inputs + token * k;
     for (int64_t b = 0; b < input_bits; ++b) {
-      std::fill(acc.begin(), acc.end(), 0);
-      for (int64_t s = 0; s < slices; ++s)
-        for (int64_t i = 0; i < k; ++i) {
-          if (!((uint32_t(x[i]) >> b) & 1))
-            continue;
-          int32_t *row = &acc[((i / rows) * slices + s) * n];
-          const int8_t *cells = levels + (s * k + i) * n;
-          for (int64_t j = 0; j < n; ++j)
-            row[j] += cells[j];
-        }
-      float *out = sums + (token * input_bits + b) * tiles * slices * n;
-      for (size_t index = 0; index < acc.size(); ++index)
-        out[index] = float(acc[index]);
+      for (int64_t i = 0; i < k; ++i)
+        bits[i] = (uint32_t(x[i]) >> b) & 1;
+      addActiveRows(rows, int(slices), k, n, bits.data(), levels, levels,
+                    sums + (token * input_bits + b) * perBit);
     }
   }
 }

@@ -60,38 +60,10 @@ ProgrammedMatrix ProgrammedMatrix::program(const int8_t *weights, int64_t k,
   return result;
 }
 
-namespace {
-
-/// Adds, for every row whose input bit is 1, that row's cells to its row
-/// tile's sums: out [rowTiles][slices][n] += cells [slices][k][n]. Returns
-/// the cells that conducted (a nonzero programmed level).
-template <typename Cell, typename Sum>
-int64_t accumulateRows(const CrossbarConfig &config, int64_t k, int64_t n,
-                       const uint8_t *bits, const Cell *cells,
-                       const int8_t *levels, Sum *out) {
-  const int slices = config.slices();
-  int64_t conducting = 0;
-  for (int s = 0; s < slices; ++s) {
-    for (int64_t i = 0; i < k; ++i) {
-      if (!bits[i])
-        continue;
-      Sum *row = out + ((i / config.rows) * slices + s) * n;
-      const Cell *cell = cells + (s * k + i) * n;
-      const int8_t *level = levels + (s * k + i) * n;
-      for (int64_t j = 0; j < n; ++j) {
-        row[j] += cell[j];
-        conducting += level[j] != 0;
-      }
-    }
-  }
-  return conducting;
-}
-
-} // namespace
-
 int64_t ProgrammedMatrix::partialSums(const uint8_t *bits, int32_t *out) const {
   std::fill(out, out + rowTiles() * cfg.slices() * n, 0);
-  return accumulateRows(cfg, k, n, bits, levels.data(), levels.data(), out);
+  return addActiveRows(cfg.rows, cfg.slices(), k, n, bits, levels.data(),
+                       levels.data(), out);
 }
 
 void ProgrammedMatrix::setVariation(double sigma, uint64_t seed) {
@@ -110,16 +82,13 @@ void ProgrammedMatrix::setVariation(double sigma, uint64_t seed) {
 
 int64_t ProgrammedMatrix::analogPartialSums(const uint8_t *bits,
                                             double *out) const {
-  const int64_t count = rowTiles() * cfg.slices() * n;
-  if (!analog()) {
-    std::vector<int32_t> exact(count);
-    int64_t conducting = partialSums(bits, exact.data());
-    std::copy(exact.begin(), exact.end(), out);
-    return conducting;
-  }
-  std::fill(out, out + count, 0.0);
-  return accumulateRows(cfg, k, n, bits, conductance.data(), levels.data(),
-                        out);
+  std::fill(out, out + rowTiles() * cfg.slices() * n, 0.0);
+  // Without variation the cells are the exact levels.
+  if (!analog())
+    return addActiveRows(cfg.rows, cfg.slices(), k, n, bits, levels.data(),
+                         levels.data(), out);
+  return addActiveRows(cfg.rows, cfg.slices(), k, n, bits, conductance.data(),
+                       levels.data(), out);
 }
 
 void ProgrammedMatrix::exactProduct(const uint32_t *inputs,

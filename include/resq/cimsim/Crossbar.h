@@ -34,6 +34,31 @@ namespace resq::cimsim {
 
 enum class Mapping { Differential, Offset };
 
+/// The analog accumulation shared by the layer model and the C API: for
+/// every input row i whose bit is 1, adds its cells [slices][k][n] to the
+/// sums of its row tile, out [ceil(k / rows)][slices][n] += cells. Returns
+/// the cells that conducted (nonzero programmed `levels`, same layout).
+template <typename Cell, typename Sum>
+int64_t addActiveRows(int64_t rows, int slices, int64_t k, int64_t n,
+                      const uint8_t *bits, const Cell *cells,
+                      const int8_t *levels, Sum *out) {
+  int64_t conducting = 0;
+  for (int s = 0; s < slices; ++s) {
+    for (int64_t i = 0; i < k; ++i) {
+      if (!bits[i])
+        continue;
+      Sum *row = out + ((i / rows) * slices + s) * n;
+      const Cell *cell = cells + (s * k + i) * n;
+      const int8_t *level = levels + (s * k + i) * n;
+      for (int64_t j = 0; j < n; ++j) {
+        row[j] += cell[j];
+        conducting += level[j] != 0;
+      }
+    }
+  }
+  return conducting;
+}
+
 struct CrossbarConfig {
   int64_t rows = 128;
   int64_t cols = 128;
