@@ -5,6 +5,7 @@
 
 #include "EmitNative.h"
 #include "dialects/resq/ResqAttributes.h"
+#include "dialects/resq/ResqOps.h"
 #include "passes/common/TransformerStructure.h"
 #include "passes/lower/Passes.h"
 #include "resq/InitAll.h"
@@ -99,7 +100,13 @@ LogicalResult resq::driver::prepareTransformer(ModuleOp module,
           module, archivePath,
           "resq-untie-embeddings,resq-raise-transformer,resq-fold-norms")))
     return failure();
-  return success(succeeded(resq::findCompleteTransformers(module)));
+  // A network without attention (an MLP) is prepared once its linears are
+  // raised; a transformer must be complete.
+  bool attention =
+      module.walk([](resq::AttentionOp) { return WalkResult::interrupt(); })
+          .wasInterrupted();
+  return success(!attention ||
+                 succeeded(resq::findCompleteTransformers(module)));
 }
 
 LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,

@@ -148,7 +148,8 @@ std::optional<std::vector<double>> ModuleParams::read(StringRef name) const {
 
 std::optional<ModuleParams::RowMatrix>
 ModuleParams::readMatrix(Value value) const {
-  auto param = value.getDefiningOp<ParamOp>();
+  bool transposed = false;
+  ParamOp param = matrixParam(value, &transposed);
   std::optional<std::vector<double>> values =
       param ? read(param.getName()) : std::nullopt;
   std::optional<std::vector<int64_t>> dims =
@@ -158,17 +159,37 @@ ModuleParams::readMatrix(Value value) const {
     emitError(value.getLoc()) << "expected an f32 matrix parameter";
     return std::nullopt;
   }
-  return Eigen::Map<RowMatrix>(values->data(), (*dims)[0], (*dims)[1]);
+  RowMatrix matrix =
+      Eigen::Map<RowMatrix>(values->data(), (*dims)[0], (*dims)[1]);
+  if (transposed)
+    return RowMatrix(matrix.transpose());
+  return matrix;
 }
 
 void ModuleParams::replaceMatrix(OpOperand &use, const RowMatrix &matrix,
                                  StringRef suffix) {
-  auto old = use.get().getDefiningOp<ParamOp>();
+  ParamOp old = matrixParam(use.get());
   std::vector<double> data(matrix.data(), matrix.data() + matrix.size());
   std::string name = add(old.getName().str() + suffix.str(), params::DType::F32,
                          {matrix.rows(), matrix.cols()}, std::move(data));
   OpBuilder b(use.getOwner());
-  use.set(ParamOp::create(b, old.getLoc(), old.getType(), name));
+  use.set(ParamOp::create(b, old.getLoc(), use.get().getType(), name));
+}
+
+ParamOp matrixParam(Value value, bool *transposed) {
+  if (transposed)
+    *transposed = false;
+  if (auto transpose = value.getDefiningOp<tosa::TransposeOp>()) {
+    if (transpose.getPerms() != ArrayRef<int32_t>{1, 0})
+      return nullptr;
+    if (transposed)
+      *transposed = true;
+    value = transpose.getInput1();
+  }
+  auto param = value.getDefiningOp<ParamOp>();
+  if (!param || cast<RankedTensorType>(param.getType()).getRank() != 2)
+    return nullptr;
+  return param;
 }
 
 bool ModuleParams::taken(const std::string &name) const {

@@ -25,6 +25,8 @@
 
 namespace resq {
 
+class ParamOp;
+
 class ModuleParams {
 public:
   /// Opens the archive `module` names in `resq.params`. A relative path is
@@ -57,11 +59,14 @@ public:
                        std::vector<int64_t> shape, std::vector<uint8_t> bytes);
   using RowMatrix =
       Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  /// The values of the 2-D f32 `resq.param` that defines `value`; nullopt
-  /// (with a diagnostic at `value`) for anything else.
+  /// The values of the 2-D f32 `resq.param` that defines `value`, directly
+  /// or through a `tosa.transpose` with perms [1, 0] (an ONNX Gemm's
+  /// transposed weight); nullopt (with a diagnostic at `value`) for
+  /// anything else.
   std::optional<RowMatrix> readMatrix(mlir::Value value) const;
-  /// Makes `use`, which reads a 2-D f32 `resq.param`, read a new parameter
-  /// holding `matrix`, named after the old one with `suffix`.
+  /// Makes `use`, which reads a matrix readMatrix() accepts, read a new
+  /// parameter holding `matrix` (in the orientation `use` sees), named
+  /// after the old one with `suffix`.
   void replaceMatrix(mlir::OpOperand &use, const RowMatrix &matrix,
                      llvm::StringRef suffix);
 
@@ -82,6 +87,11 @@ private:
   std::map<std::string, Staged> staged;
   std::vector<std::string> stagedOrder;
 };
+
+/// The 2-D `resq.param` behind a matrix operand: `value` itself or the
+/// input of a `tosa.transpose` with perms [1, 0] (`transposed` set then).
+/// Null for anything else.
+ParamOp matrixParam(mlir::Value value, bool *transposed = nullptr);
 
 /// The element values of a constant-valued IR value: a `resq.param` (read
 /// from `params`, which may be null), an `arith.constant` or `tosa.const`

@@ -131,7 +131,7 @@ LogicalResult replaceWithQLinear(ArrayRef<LinearOp> linears,
              << "mode=int needs symmetric weights with "
                 "one scale per output channel and width";
   LinearOp first = linears.front();
-  std::string base = first.getWeight().getDefiningOp<ParamOp>().getName().str();
+  std::string base = matrixParam(first.getWeight()).getName().str();
   if (linears.size() > 1)
     base += ".fused";
   SideBySide weights(linears, quantized);

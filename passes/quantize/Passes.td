@@ -36,6 +36,12 @@ def ResqQuantize : Pass<"resq-quantize", "::mlir::ModuleOp"> {
     * KV cache: the key and value operands of attention per (token, head),
       split at `kv-bits` / `high-bits`; `kv-bits=16` leaves them in float.
 
+    A network without `resq.attention` (an MLP) has no such sites: every
+    `resq.linear` whose weight is a parameter (or its transpose, as an ONNX
+    `Gemm` has it) is quantized on its own, weight per output channel at
+    `w-bits`, input per token at `a-bits`, with no subspace split;
+    `weights=rtn` only.
+
     `mode=int` computes the same model in integers (the fast path): the
     quantized linears become `resq.qlinear` ops whose weights are stored as
     int8 (`<name>.int<bits>`, two per byte when 4 bits or fewer) with their

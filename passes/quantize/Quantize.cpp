@@ -72,21 +72,39 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
       return signalPassFailure();
+    bool network = !hasAttention(module);
+    if (network && weights != "rtn") {
+      module.emitError() << "--resq-quantize: a network without attention "
+                            "is quantized with weights=rtn (GPTQ's "
+                            "statistics are collected per transformer site)";
+      return signalPassFailure();
+    }
     if (weights == "gptq" &&
         !statistics.openOrReport(module, stats,
                                  "--resq-quantize weights=gptq needs "
                                  "calibration statistics of the model as it "
                                  "is"))
       return signalPassFailure();
-    FailureOr<resq::TransformerWeights> opened =
-        resq::openTransformerWeights(module, "resq-quantize");
-    if (failed(opened))
-      return signalPassFailure();
-    params = opened->params.get();
-    for (resq::TransformerStructure &model : opened->models)
-      for (auto [l, layer] : llvm::enumerate(model.layers))
-        if (!hadError)
-          quantizeLayer(layer, l);
+    std::unique_ptr<resq::ModuleParams> networkParams;
+    std::optional<resq::TransformerWeights> transformer;
+    if (!network) {
+      FailureOr<resq::TransformerWeights> opened =
+          resq::openTransformerWeights(module, "resq-quantize");
+      if (failed(opened))
+        return signalPassFailure();
+      transformer = std::move(*opened);
+      params = transformer->params.get();
+      for (resq::TransformerStructure &model : transformer->models)
+        for (auto [l, layer] : llvm::enumerate(model.layers))
+          if (!hadError)
+            quantizeLayer(layer, l);
+    } else {
+      networkParams = resq::ModuleParams::openOrReport(module, "resq-quantize");
+      if (!networkParams)
+        return signalPassFailure();
+      params = networkParams.get();
+      quantizeNetwork(module);
+    }
     std::string error;
     if (hadError)
       return signalPassFailure();
@@ -216,6 +234,48 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     Value q = quantizer(b, x, width, lowBits);
     for (OpOperand *use : uses)
       use->set(q);
+  }
+
+  static bool hasAttention(ModuleOp module) {
+    return module
+        .walk([](resq::AttentionOp) { return WalkResult::interrupt(); })
+        .wasInterrupted();
+  }
+
+  /// A network without attention (an MLP): every resq.linear with a
+  /// parameter weight is its own site, its weight per output channel at
+  /// w-bits and its input per token at a-bits, without a subspace split.
+  void quantizeNetwork(ModuleOp module) {
+    SmallVector<resq::LinearOp> linears;
+    module.walk([&](resq::LinearOp op) {
+      if (resq::matrixParam(op.getWeight()))
+        linears.push_back(op);
+    });
+    if (linears.empty()) {
+      module.emitError()
+          << "--resq-quantize: nothing to quantize: no resq.attention and no "
+             "resq.linear on a parameter weight (run --resq-raise-transformer "
+             "first)";
+      hadError = true;
+    }
+    for (resq::LinearOp linear : linears) {
+      if (hadError)
+        return;
+      int64_t in =
+          cast<RankedTensorType>(linear.getWeight().getType()).getShape()[0];
+      if (aBits < 16 && mode == "fake") {
+        OpBuilder b(linear);
+        Value x = linear.getInput();
+        linear.getInputMutable().assign(resq::FakeQuantOp::create(
+            b, x.getLoc(), x.getType(), x,
+            resq::QuantGranularityAttr::get(b.getContext(),
+                                            resq::QuantGranularity::PerToken),
+            IntegerAttr(), b.getI64IntegerAttr(aBits),
+            actSym ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(clip)));
+      }
+      LinearSites site{{linear}, in, /*splits=*/false, ""};
+      quantizeLinears(site);
+    }
   }
 
   void quantizeLayer(resq::TransformerLayer &layer, int64_t index) {

@@ -14,7 +14,10 @@ def ResqRaiseTransformer : Pass<"resq-raise-transformer", "::mlir::ModuleOp"> {
     and still run. Raised so far:
 
     * `resq.linear`: `tosa.matmul` of an activation with a 2-D
-      `resq.param` reshaped to `[1, K, N]`, with zero-point constants 0;
+      `resq.param` (or its transpose: ONNX `Gemm` with `transB`) reshaped
+      to `[1, K, N]`, with zero-point constants 0; a following `tosa.add`
+      of a bias vector (a parameter or a constant, broadcast as
+      `[1, N]`) becomes the linear's bias;
     * `resq.silu`: `tosa.mul(x, tosa.sigmoid(x))`, in either operand order;
     * `resq.rms_norm`: `x * (1 / sqrt(sum(x * x, last) / D + eps)) *
       reshape(gamma)` with `gamma` a 1-D `resq.param` and the constants as

@@ -35,9 +35,10 @@ bool isZeroConstant(Value value) {
   return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
 }
 
-/// tosa.matmul(x, reshape(param W [K, N]) : [1, K, N]) with zero points 0
-/// -> resq.linear(x, W), when x is [1, M, K] (the importer's view of a
-/// MatMul with a 2-D weight).
+/// tosa.matmul(x, reshape(W) : [1, K, N]) with zero points 0 ->
+/// resq.linear(x, W), when x is [1, M, K] (the importer's view of a MatMul
+/// with a 2-D weight) and W is a 2-D `resq.param` [K, N] or the transpose
+/// of one [N, K] (an ONNX Gemm with transB).
 struct RaiseLinear : OpRewritePattern<tosa::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::MatMulOp op,
@@ -45,11 +46,9 @@ struct RaiseLinear : OpRewritePattern<tosa::MatMulOp> {
     auto reshape = op.getB().getDefiningOp<tosa::ReshapeOp>();
     if (!reshape)
       return rewriter.notifyMatchFailure(op, "weight is not a reshape");
-    auto param = reshape.getInput1().getDefiningOp<resq::ParamOp>();
+    Value weight = reshape.getInput1();
     auto aType = cast<RankedTensorType>(op.getA().getType());
-    auto weightType =
-        param ? cast<RankedTensorType>(param.getType()) : RankedTensorType();
-    if (!param || weightType.getRank() != 2 || aType.getShape()[0] != 1)
+    if (!resq::matrixParam(weight) || aType.getShape()[0] != 1)
       return rewriter.notifyMatchFailure(op, "not a 2-D parameter weight");
     if (!isZeroConstant(op.getAZp()) || !isZeroConstant(op.getBZp()))
       return rewriter.notifyMatchFailure(op, "non-zero zero points");
@@ -57,8 +56,63 @@ struct RaiseLinear : OpRewritePattern<tosa::MatMulOp> {
         !aType.getElementType().isBF16())
       return rewriter.notifyMatchFailure(op, "not a float matmul");
     rewriter.replaceOpWithNewOp<resq::LinearOp>(op, op.getType(), op.getA(),
-                                                param.getResult(), Value());
+                                                weight, Value());
     return success();
+  }
+};
+
+/// tosa.add(reshape(resq.linear(x, W)), reshape(b : [N] -> [1, N])), either
+/// order, -> reshape(resq.linear(x, W, b)): the bias of an ONNX Gemm or of
+/// MatMul + Add. The linear must have no bias and no other use.
+struct RaiseLinearBias : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AddOp op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [product, bias] : {std::pair(op.getInput1(), op.getInput2()),
+                                 std::pair(op.getInput2(), op.getInput1())}) {
+      auto collapse = product.getDefiningOp<tosa::ReshapeOp>();
+      auto linear = collapse
+                        ? collapse.getInput1().getDefiningOp<resq::LinearOp>()
+                        : resq::LinearOp();
+      if (!linear || linear.getBias() || !linear->hasOneUse() ||
+          !collapse->hasOneUse() || collapse.getType() != op.getType())
+        continue;
+      Value vector =
+          biasVector(rewriter, bias, linear.getType().getShape().back(),
+                     linear.getType().getElementType());
+      if (!vector)
+        continue;
+      auto biased =
+          resq::LinearOp::create(rewriter, linear.getLoc(), linear.getType(),
+                                 linear.getInput(), linear.getWeight(), vector);
+      rewriter.replaceOpWithNewOp<tosa::ReshapeOp>(op, op.getType(), biased,
+                                                   collapse.getShape());
+      rewriter.eraseOp(collapse);
+      rewriter.eraseOp(linear);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(op, "not a linear plus a bias vector");
+  }
+
+  /// The [out] vector that `bias` ([1, ..., 1, out]) broadcasts: the input
+  /// of a reshape, or a constant (the importer inlines small biases, and
+  /// folding may have reshaped them already). Null for anything else.
+  static Value biasVector(PatternRewriter &rewriter, Value bias, int64_t out,
+                          Type element) {
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (type.getElementType() != element || type.getShape().back() != out ||
+        llvm::any_of(type.getShape().drop_back(),
+                     [](int64_t dim) { return dim != 1; }))
+      return Value();
+    auto vectorType = RankedTensorType::get({out}, element);
+    if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>())
+      if (reshape.getInput1().getType() == vectorType)
+        return reshape.getInput1();
+    DenseElementsAttr values;
+    if (!matchPattern(bias, m_Constant(&values)))
+      return Value();
+    return arith::ConstantOp::create(rewriter, bias.getLoc(),
+                                     values.reshape(vectorType));
   }
 };
 
@@ -204,7 +258,8 @@ struct RaiseTransformer
                            << "): RoPE is not raised";
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<RaiseLinear, RaiseSilu, RaiseRmsNorm>(context);
+    patterns.add<RaiseLinear, RaiseLinearBias, RaiseSilu, RaiseRmsNorm>(
+        context);
     resq::populateRaiseAttentionPatterns(patterns, params.get());
     // Fold the transposes and reshapes the rewrites leave next to each other.
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, context);
