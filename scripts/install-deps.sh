@@ -9,6 +9,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   libsentencepiece-dev
   libeigen3-dev
+  dataset-fashion-mnist
 )
 
 missing=()

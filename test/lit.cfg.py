@@ -90,6 +90,9 @@ except (OSError, subprocess.SubprocessError):
     has_spm = False
 if has_spm and os.path.isfile(os.path.join(config.resq_obj_root, "lib", "libresq_sentencepiece.so")):
     config.available_features.add("sentencepiece")
+#   fashion-mnist  Debian's dataset-fashion-mnist is installed (examples/cim)
+if os.path.isfile("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 stories = os.path.join(config.resq_src_root, "..", "shared", "models", "stories260K")

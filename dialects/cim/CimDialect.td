@@ -24,9 +24,14 @@ def Cim_Dialect : Dialect {
     token `m`, input bit `b`, row tile `t`, slice `s` and column `j`, in
     that order (`[M, B, T, S, N]`). The descriptions below define each
     op's arithmetic; the bit-accurate simulator (`runtime/cimsim`)
-    computes the same quantities. Status: the ops, their verifiers and
-    syntax exist; `--resq-lower-to-cim` (producing them) and their lowering
-    to the simulator's C API are being built.
+    computes the same quantities (`--resq-cim-to-runtime` turns each op
+    into a call of its C API).
+
+    Every op may carry a `layer` name (`{layer = "fc1"}`): the simulator
+    counts the op's events (array reads, DAC pulses, conversions,
+    decisions, additions, LIF updates) under that name, and
+    `resq-run --target cim` prices them per layer. Conductance variation
+    is drawn per layer name, so ops of one layer see the same devices.
   }];
   let useDefaultAttributePrinterParser = 1;
 

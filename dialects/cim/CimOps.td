@@ -28,7 +28,8 @@ def Cim_ProgramOp : Cim_Op<"program", [Pure]> {
         device = "reram"> : tensor<784x256xi8> -> tensor<4x784x256xi8>
     ```
   }];
-  let arguments = (ins Cim_I8Tensor:$weights, Cim_CrossbarAttr:$crossbar);
+  let arguments = (ins Cim_I8Tensor:$weights, Cim_CrossbarAttr:$crossbar,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_I8Tensor:$levels);
   let assemblyFormat = [{
     $weights `xbar` $crossbar attr-dict `:` type($weights) `->` type($levels)
@@ -53,7 +54,8 @@ def Cim_MvmOp : Cim_Op<"mvm", [Pure]> {
     ```
   }];
   let arguments = (ins Cim_I8Tensor:$levels, Cim_I32Tensor:$inputs,
-                       Cim_CrossbarAttr:$crossbar);
+                       Cim_CrossbarAttr:$crossbar,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_F32Tensor:$sums);
   let assemblyFormat = [{
     $levels `,` $inputs `xbar` $crossbar attr-dict `:` type($levels) `,`
@@ -76,7 +78,8 @@ def Cim_AdcOp : Cim_Op<"adc", [Pure, AllTypesMatch<["sums", "result"]>]> {
     ```
   }];
   let arguments = (ins Cim_F32Tensor:$sums, I64Attr:$bits, F64Attr:$low,
-                       F64Attr:$high, I64Attr:$columnsPerAdc);
+                       F64Attr:$high, I64Attr:$columnsPerAdc,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_F32Tensor:$result);
   let assemblyFormat = [{
     $sums `bits` $bits `range` ` ` `[` $low `,` $high `]` `columns_per_adc`
@@ -97,7 +100,8 @@ def Cim_SenseAmpOp : Cim_Op<"sense_amp", [Pure]> {
     ```
   }];
   let arguments = (ins Cim_F32Tensor:$sums, Cim_SenseModeAttr:$mode,
-                       F64Attr:$theta, F64Attr:$delta);
+                       F64Attr:$theta, F64Attr:$delta,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_I8Tensor:$decisions);
   let assemblyFormat = [{
     $sums $mode `theta` $theta `delta` $delta attr-dict `:` type($sums) `->`
@@ -116,7 +120,8 @@ def Cim_ShiftAddOp : Cim_Op<"shift_add", [Pure]> {
     %y = cim.shift_add %q cell_bits 1 : tensor<1x8x7x4x256xf32> -> tensor<1x256xf32>
     ```
   }];
-  let arguments = (ins Cim_F32Tensor:$sums, I64Attr:$cellBits);
+  let arguments = (ins Cim_F32Tensor:$sums, I64Attr:$cellBits,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_F32Tensor:$result);
   let assemblyFormat = [{
     $sums `cell_bits` $cellBits attr-dict `:` type($sums) `->` type($result)
@@ -136,7 +141,8 @@ def Cim_ScaleAccumulateOp : Cim_Op<"scale_accumulate", [Pure]> {
     ```
   }];
   let arguments = (ins Cim_I8Tensor:$decisions, Cim_F32Tensor:$alpha,
-                       I64Attr:$cellBits);
+                       I64Attr:$cellBits,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs Cim_F32Tensor:$result);
   let assemblyFormat = [{
     $decisions `,` $alpha `cell_bits` $cellBits attr-dict `:` type($decisions)
@@ -158,7 +164,8 @@ def Cim_LifOp : Cim_Op<"lif", [Pure]> {
     ```
   }];
   let arguments = (ins Cim_F32Tensor:$currents, F64Attr:$beta,
-                       F64Attr:$threshold, Cim_ResetAttr:$reset);
+                       F64Attr:$threshold, Cim_ResetAttr:$reset,
+                       OptionalAttr<StrAttr>:$layer);
   let results = (outs RankedTensorOf<[I1]>:$spikes);
   let assemblyFormat = [{
     $currents `beta` $beta `threshold` $threshold $reset attr-dict `:`

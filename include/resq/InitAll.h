@@ -12,6 +12,7 @@
 #include "dialects/cim/CimDialect.h"
 #include "dialects/resq/ResqDialect.h"
 #include "passes/calibrate/Passes.h"
+#include "passes/cim/Passes.h"
 #include "passes/lower/Passes.h"
 #include "passes/prepare/Passes.h"
 #include "passes/quantize/Passes.h"
@@ -40,6 +41,7 @@ inline void registerResqPasses() {
   registerResqCalibratePasses();
   registerResqRotatePasses();
   registerResqQuantizePasses();
+  registerResqCimPasses();
   registerResqCpuPipeline();
 }
 

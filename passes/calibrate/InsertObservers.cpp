@@ -1,6 +1,7 @@
 //===- InsertObservers.cpp - activations for calibration as results -------===//
 
 #include "passes/calibrate/Passes.h"
+#include "passes/common/LayerNames.h"
 #include "passes/common/TransformerStructure.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -36,12 +37,52 @@ Value asTokenGroups(OpBuilder &b, Location loc, Value value, int64_t groups,
 
 struct InsertObservers : resq::impl::ResqInsertObserversBase<InsertObservers> {
   void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bool attention =
+        module.walk([](resq::AttentionOp) { return WalkResult::interrupt(); })
+            .wasInterrupted();
+    if (!attention)
+      return instrumentNetwork(module);
     FailureOr<std::vector<resq::TransformerStructure>> models =
-        resq::findCompleteTransformers(getOperation());
+        resq::findCompleteTransformers(module);
     if (failed(models))
       return signalPassFailure();
     for (resq::TransformerStructure &model : *models)
       instrument(model.embedding->getParentOfType<func::FuncOp>(), model);
+  }
+
+  /// A network without attention: the input of every linear layer (float
+  /// or integer) whose weight is a parameter, named after the layer.
+  void instrumentNetwork(ModuleOp module) {
+    bool found = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      auto returnOp =
+          cast<func::ReturnOp>(func.getBody().front().getTerminator());
+      OpBuilder b(returnOp);
+      SmallVector<Value> observed;
+      SmallVector<std::string> names;
+      func.walk([&](Operation *op) {
+        if (!isa<resq::LinearOp, resq::QLinearOp>(op))
+          return;
+        std::string name = resq::layerName(op);
+        if (name.empty())
+          return;
+        Value input = op->getOperand(0);
+        int64_t width = shapeOf(input).back();
+        observed.push_back(asTokenGroups(b, op->getLoc(), input, 1, width));
+        names.push_back((resq::kObservePrefix + name).str());
+      });
+      found |= !observed.empty();
+      appendResults(func, returnOp, observed, names);
+    }
+    if (!found) {
+      module.emitError() << "--resq-insert-observers: no transformer and no "
+                            "linear layer on a parameter weight to observe "
+                            "(run --resq-raise-transformer first)";
+      signalPassFailure();
+    }
   }
 
   void instrument(func::FuncOp func, resq::TransformerStructure &model) {
@@ -81,6 +122,13 @@ struct InsertObservers : resq::impl::ResqInsertObserversBase<InsertObservers> {
           b, k.getLoc(), type, k, b.getDenseI32ArrayAttr({0, 2, 1, 3}));
       observe(tokensFirst, kvHeads, index, "k_rope");
     }
+    appendResults(func, returnOp, observed, names);
+  }
+
+  /// Makes `observed` extra results of `func`, named `names`.
+  static void appendResults(func::FuncOp func, func::ReturnOp returnOp,
+                            ArrayRef<Value> observed,
+                            ArrayRef<std::string> names) {
     SmallVector<DictionaryAttr> resultAttrs;
     for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
       resultAttrs.push_back(func.getResultAttrDict(i));
@@ -90,7 +138,7 @@ struct InsertObservers : resq::impl::ResqInsertObserversBase<InsertObservers> {
           context, {NamedAttribute(StringAttr::get(context, "resq.name"),
                                    StringAttr::get(context, name))}));
     SmallVector<Value> results(returnOp.getOperands());
-    results.append(observed);
+    results.append(observed.begin(), observed.end());
     returnOp->setOperands(results);
     SmallVector<Type> types(func.getResultTypes());
     for (Value value : observed)

@@ -21,6 +21,12 @@ def ResqInsertObservers : Pass<"resq-insert-observers", "::mlir::ModuleOp"> {
     * `v_out`: the output of v_proj, one group per KV head;
     * `k_rope`: k after RoPE, one group per KV head.
 
+    A network without attention (an MLP) gets one result per linear layer
+    (`resq.linear` or `resq.qlinear` on a parameter weight): its input as
+    `[tokens, 1, in]`, named `observe:<layer>` after the weight parameter
+    (without `.int<bits>`); `resq-compile --target cim --cim-calibrate`
+    records them to fit the crossbar readouts.
+
     The calibration driver (`resq-compile --calibrate`) JIT-compiles the
     instrumented model, runs it on calibration windows and accumulates
     `X_g^T X_g` per site and group in float64. Observing by returning

@@ -3,8 +3,9 @@
 // Each cim op becomes one call of `resq_cim_op_<op>`, whose C-interface
 // wrapper `_mlir_ciface_resq_cim_op_<op>` libresq_runtime.so defines
 // (runtime/cimsim/CimEntry.cpp, over the C API of CimSim.h): operands as
-// memrefs, the result as a fresh buffer the call fills, attributes as
-// scalars.
+// memrefs, the result as a fresh buffer the call fills, the op's `layer`
+// name as bytes (empty when it has none; the simulator counts events per
+// name), attributes as scalars.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,17 +53,21 @@ Call describe(Operation *op, OpBuilder &b) {
     CrossbarAttr xbar = program.getCrossbar();
     call = {"resq_cim_op_program",
             {program.getWeights()},
-            {i64(b, loc, xbar.getCellBits()), i64(b, loc, xbar.getWeightBits()),
+            {i64(b, loc, xbar.getRows()), i64(b, loc, xbar.getCols()),
+             i64(b, loc, xbar.getCellBits()), i64(b, loc, xbar.getWeightBits()),
+             i64(b, loc, xbar.getInputBits()),
              i64(b, loc, int64_t(xbar.getMapping()))}};
   } else if (auto mvm = dyn_cast<MvmOp>(op)) {
+    CrossbarAttr xbar = mvm.getCrossbar();
     call = {"resq_cim_op_mvm",
             {mvm.getLevels(), mvm.getInputs()},
-            {i64(b, loc, mvm.getCrossbar().getRows())}};
+            {i64(b, loc, xbar.getRows()), i64(b, loc, xbar.getCols()),
+             i64(b, loc, int64_t(xbar.getMapping()))}};
   } else if (auto adc = dyn_cast<AdcOp>(op)) {
     call = {"resq_cim_op_adc",
             {adc.getSums()},
             {i64(b, loc, adc.getBits()), f64(b, loc, adc.getLow()),
-             f64(b, loc, adc.getHigh())}};
+             f64(b, loc, adc.getHigh()), i64(b, loc, adc.getColumnsPerAdc())}};
   } else if (auto sense = dyn_cast<SenseAmpOp>(op)) {
     call = {"resq_cim_op_sense_amp",
             {sense.getSums()},
@@ -92,9 +97,42 @@ MemRefType bufferOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
+/// The layer names calls pass: one private constant global of bytes per
+/// name (NUL-terminated), read as memref<?xi8>.
+class LayerNames {
+public:
+  explicit LayerNames(ModuleOp module) : module(module) {}
+
+  Value get(OpBuilder &b, Location loc, StringRef name) {
+    memref::GlobalOp &global = globals[name];
+    if (!global) {
+      SmallVector<int8_t> bytes(name.begin(), name.end());
+      bytes.push_back(0);
+      auto type = MemRefType::get({int64_t(bytes.size())}, b.getI8Type());
+      OpBuilder top = OpBuilder::atBlockBegin(module.getBody());
+      global = memref::GlobalOp::create(
+          top, loc, ("__resq_cim_layer_" + Twine(globals.size() - 1)).str(),
+          top.getStringAttr("private"), type,
+          DenseElementsAttr::get(
+              RankedTensorType::get(type.getShape(), b.getI8Type()),
+              ArrayRef<int8_t>(bytes)),
+          /*constant=*/true, /*alignment=*/nullptr);
+    }
+    Value bytes = memref::GetGlobalOp::create(b, loc, global.getType(),
+                                              global.getSymName());
+    return memref::CastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()), bytes);
+  }
+
+private:
+  ModuleOp module;
+  llvm::StringMap<memref::GlobalOp> globals;
+};
+
 struct CimToRuntime : resq::impl::ResqCimToRuntimeBase<CimToRuntime> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    LayerNames names(module);
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<CimDialect>(op->getDialect()))
@@ -112,13 +150,26 @@ struct CimToRuntime : resq::impl::ResqCimToRuntimeBase<CimToRuntime> {
       Location loc = op->getLoc();
       Call call = describe(op, b);
       auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+      // Every buffer is passed with dynamic sizes, so that one declaration
+      // serves ops of every shape (the entry points read the sizes).
+      auto dynamic = [&](Value buffer) -> Value {
+        auto type = cast<MemRefType>(buffer.getType());
+        return memref::CastOp::create(
+            b, loc,
+            MemRefType::get(
+                SmallVector<int64_t>(type.getRank(), ShapedType::kDynamic),
+                type.getElementType()),
+            buffer);
+      };
       SmallVector<Value> operands;
       for (Value tensor : call.tensors)
-        operands.push_back(bufferization::ToBufferOp::create(
+        operands.push_back(dynamic(bufferization::ToBufferOp::create(
             b, loc, bufferOf(cast<RankedTensorType>(tensor.getType())), tensor,
-            b.getUnitAttr()));
+            b.getUnitAttr())));
       Value result = memref::AllocOp::create(b, loc, bufferOf(resultType));
-      operands.push_back(result);
+      operands.push_back(dynamic(result));
+      auto layer = op->getAttrOfType<StringAttr>("layer");
+      operands.push_back(names.get(b, loc, layer ? layer.getValue() : ""));
       operands.append(call.scalars);
       func::FuncOp callee = resq::declareRuntimeFunction(
           module, call.name, ValueRange(operands).getTypes());

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/lower/QLinearLowering.h"
+
 #include "passes/lower/LinalgBuilders.h"
 
 #include "dialects/resq/ResqOps.h"
@@ -75,15 +77,18 @@ Value slice(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> offsets,
       b, loc, RankedTensorType::get(sizes, element), value, o, s, ones);
 }
 
-struct QLinearToLinalg : OpRewritePattern<QLinearOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// The quantization, product and epilogue steps of lowerQLinear.
+class QLinearLowering {
+public:
+  static LogicalResult lower(QLinearOp op, PatternRewriter &rewriter,
+                             QLinearProduct product);
 
-  LogicalResult matchAndRewrite(QLinearOp op,
-                                PatternRewriter &rewriter) const override {
+private:
+  static LogicalResult lowerImpl(QLinearOp op, PatternRewriter &rewriter,
+                                 QLinearProduct product) {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type(),
-         i32 = rewriter.getI32Type();
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     RowView rows = collapseToRows(rewriter, loc, op.getInput());
     auto rowType = cast<RankedTensorType>(rows.matrix.getType());
     int64_t tokens = rowType.getShape()[0], in = rowType.getShape()[1];
@@ -152,11 +157,13 @@ struct QLinearToLinalg : OpRewritePattern<QLinearOp> {
       Value pieceWeights =
           slice(rewriter, loc, weights[r], {0, begin - weightStarts[r], 0},
                 {groups, size, out});
-      auto accType = RankedTensorType::get({groups, tokens, out}, i32);
-      Value products = linalg::BatchMatmulOp::create(
-                           rewriter, loc, ValueRange{pieceCodes, pieceWeights},
-                           ValueRange{filled(rewriter, loc, accType, 0.0)})
-                           .getResult(0);
+      QLinearPiece piece{pieceCodes, pieceWeights,
+                         cast<BitRangeAttr>(op.getRanges()[a]).getBits(),
+                         cast<BitRangeAttr>(op.getWeightRanges()[r]).getBits(),
+                         symmetric};
+      Value products = product(rewriter, loc, piece);
+      if (!products)
+        return failure();
       Value columnSums =
           symmetric ? Value() : sumColumns(rewriter, loc, pieceWeights);
       Value weightScales = tensor::ExtractSliceOp::create(
@@ -175,14 +182,13 @@ struct QLinearToLinalg : OpRewritePattern<QLinearOp> {
     return success();
   }
 
-private:
   /// Quantizes channels [start, start + size) of every group of `x`
   /// ([tokens, groups, width]) per (token, group): the codes go into
   /// `codes` ([groups, tokens, width] i8, updated), shifted by 2^(bits-1) when
   /// asymmetric so that 8 bits fit in i8.
-  QuantizedInput quantizeRange(OpBuilder &b, Location loc, Value x,
-                               int64_t start, int64_t size,
-                               const QuantParams &params, Value &codes) const {
+  static QuantizedInput quantizeRange(OpBuilder &b, Location loc, Value x,
+                                      int64_t start, int64_t size,
+                                      const QuantParams &params, Value &codes) {
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t tokens = xType.getShape()[0], groups = xType.getShape()[1];
     Value part = slice(b, loc, x, {0, 0, start}, {tokens, groups, size});
@@ -293,7 +299,9 @@ private:
         AffineMap::get(3, 0, {t, o}, context),
         [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
           Type f32 = nb.getF32Type();
-          Value sum = arith::SIToFPOp::create(nb, l, f32, args[0]);
+          Value sum = args[0].getType().isF32()
+                          ? args[0]
+                          : arith::SIToFPOp::create(nb, l, f32, args[0]);
           if (columnSums) {
             Value offset = arith::MulFOp::create(
                 nb, l, args[3], arith::SIToFPOp::create(nb, l, f32, args[4]));
@@ -306,7 +314,39 @@ private:
   }
 };
 
+LogicalResult QLinearLowering::lower(QLinearOp op, PatternRewriter &rewriter,
+                                     QLinearProduct product) {
+  return lowerImpl(op, rewriter, product);
+}
+
+/// The CPU's products: an i8 x i8 -> i32 batch matmul over the groups.
+Value batchMatmulProduct(OpBuilder &b, Location loc,
+                         const QLinearPiece &piece) {
+  auto codes = cast<RankedTensorType>(piece.codes.getType());
+  auto weights = cast<RankedTensorType>(piece.weights.getType());
+  auto accType = RankedTensorType::get(
+      {codes.getShape()[0], codes.getShape()[1], weights.getShape()[2]},
+      b.getI32Type());
+  return linalg::BatchMatmulOp::create(b, loc,
+                                       ValueRange{piece.codes, piece.weights},
+                                       ValueRange{filled(b, loc, accType, 0.0)})
+      .getResult(0);
+}
+
+struct QLinearToLinalg : OpRewritePattern<QLinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QLinearOp op,
+                                PatternRewriter &rewriter) const override {
+    return QLinearLowering::lower(op, rewriter, batchMatmulProduct);
+  }
+};
+
 } // namespace
+
+LogicalResult lowerQLinear(QLinearOp op, PatternRewriter &rewriter,
+                           QLinearProduct product) {
+  return QLinearLowering::lower(op, rewriter, product);
+}
 
 void populateQLinearToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<QLinearToLinalg>(patterns.getContext());

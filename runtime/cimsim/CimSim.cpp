@@ -44,18 +44,8 @@ void resq_cim_mvm(const int8_t *levels, const int32_t *inputs, int64_t m,
                   int64_t input_bits, float *sums) {
   // Partial sums are integers of at most rows * (2^cell_bits - 1): exact
   // in f32.
-  const int64_t perBit = (k + rows - 1) / rows * slices * n;
-  std::vector<uint8_t> bits(k);
-  std::fill(sums, sums + m * input_bits * perBit, 0.0f);
-  for (int64_t token = 0; token < m; ++token) {
-    const int32_t *x = inputs + token * k;
-    for (int64_t b = 0; b < input_bits; ++b) {
-      for (int64_t i = 0; i < k; ++i)
-        bits[i] = (uint32_t(x[i]) >> b) & 1;
-      addActiveRows(rows, int(slices), k, n, bits.data(), levels, levels,
-                    sums + (token * input_bits + b) * perBit);
-    }
-  }
+  bitSerialPartialSums(levels, levels, inputs, m, k, n, int(slices), rows,
+                       input_bits, sums);
 }
 
 void resq_cim_adc(const float *sums, int64_t count, int64_t bits, double low,

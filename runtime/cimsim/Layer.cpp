@@ -93,10 +93,11 @@ void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
 
 std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
                                    const ReadoutConfig &readout,
-                                   const uint32_t *x, int64_t m) {
+                                   const uint32_t *x, int64_t m,
+                                   double *residual) {
   const int64_t partials =
       matrix.rowTiles() * matrix.config().slices() * matrix.outputs();
-  std::vector<double> pq(partials, 0.0), qq(partials, 0.0);
+  std::vector<double> pq(partials, 0.0), qq(partials, 0.0), pp(partials, 0.0);
   std::vector<double> exact(partials), read(partials);
   Events ignored;
   for (int64_t row = 0; row < m; ++row) {
@@ -115,12 +116,20 @@ std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
     for (int64_t index = 0; index < partials; ++index) {
       pq[index] += exact[index] * read[index];
       qq[index] += read[index] * read[index];
+      pp[index] += exact[index] * exact[index];
     }
   }
   std::vector<double> alpha(partials, 1.0);
-  for (int64_t index = 0; index < partials; ++index)
+  double remaining = 0;
+  for (int64_t index = 0; index < partials; ++index) {
     if (qq[index] > 0)
       alpha[index] = pq[index] / qq[index];
+    // sum (P - a Q)^2 = PP - 2 a PQ + a^2 QQ.
+    remaining += pp[index] - 2 * alpha[index] * pq[index] +
+                 alpha[index] * alpha[index] * qq[index];
+  }
+  if (residual)
+    *residual = remaining;
   return alpha;
 }
 

@@ -243,6 +243,44 @@ TEST(Layer, FittedScalesBeatUnitScales) {
   }
 }
 
+TEST(Layer, FitResidualIsTheLeastSquaresError) {
+  LayerFixture f(Mapping::Differential);
+  ReadoutConfig readout;
+  readout.kind = ReadoutKind::SenseAmp;
+  readout.sense = SenseMode::Ternary;
+  readout.delta = 0.5;
+  double residual = -1;
+  std::vector<double> alpha =
+      fitSenseScales(f.matrix, readout, f.x.data(), f.m, &residual);
+  // P and Q per (row, tile, slice, column), from the crossbar's partial
+  // sums; the residual is sum (P - alpha Q)^2 over all of them.
+  const int64_t partials = 3 * 4 * f.n;
+  std::vector<uint8_t> bits(f.k);
+  std::vector<int32_t> sums(partials);
+  double expected = 0, shifted = 0;
+  for (int64_t row = 0; row < f.m; ++row) {
+    std::vector<double> p(partials, 0.0), q(partials, 0.0);
+    for (int b = 0; b < 8; ++b) {
+      for (int64_t i = 0; i < f.k; ++i)
+        bits[i] = (f.x[row * f.k + i] >> b) & 1;
+      f.matrix.partialSums(bits.data(), sums.data());
+      for (int64_t index = 0; index < partials; ++index) {
+        p[index] += double(1 << b) * sums[index];
+        q[index] += double(1 << b) *
+                    senseAmp(sums[index], SenseMode::Ternary, 0.0, 0.5);
+      }
+    }
+    for (int64_t index = 0; index < partials; ++index) {
+      double e = p[index] - alpha[index] * q[index];
+      double s = p[index] - 1.1 * alpha[index] * q[index];
+      expected += e * e;
+      shifted += s * s;
+    }
+  }
+  EXPECT_NEAR(residual, expected, 1e-9 * expected);
+  EXPECT_LT(residual, shifted); // the closed form is the minimum
+}
+
 } // namespace
 
 namespace {

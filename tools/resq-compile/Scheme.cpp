@@ -37,6 +37,12 @@ LogicalResult calibrate(ModuleOp module, const std::string &archivePath,
   if (flags.data.empty())
     return emitError(loc) << "this scheme needs calibration data: "
                              "--calibrate FILE";
+  if (!module.walk([](resq::AttentionOp) { return WalkResult::interrupt(); })
+           .wasInterrupted())
+    return emitError(loc)
+           << "no transformer found: --calibrate collects token statistics "
+              "of attention layers (a network without attention calibrates "
+              "crossbar readouts with --target cim --cim-calibrate)";
   OwningOpRef<ModuleOp> instrumented = module.clone();
   if (failed(resq::driver::runWithArchive(*instrumented, archivePath,
                                           "resq-insert-observers")))

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CimTarget.h"
 #include "Scheme.h"
 
 #include "resq/cli/CommandLine.h"
@@ -141,6 +142,27 @@ static cl::opt<int64_t> groupSize(
     cl::init(0), cl::cat(category));
 static cl::opt<int64_t> seed("seed", cl::desc("Seed of the random rotations"),
                              cl::init(0), cl::cat(category));
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("cpu (default), or cim: the integer linear layers on crossbars "
+             "run by the simulator (needs --scheme rtn --quant-mode int)"),
+    cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string> cimOptions(
+    "cim",
+    cl::desc("Options of --resq-lower-to-cim for --target cim, e.g. "
+             "\"backend=adc-less sense=ternary\" (default: backend=adc)"),
+    cl::value_desc("options"), cl::cat(category));
+static cl::opt<std::string> cimCalibration(
+    "cim-calibrate",
+    cl::desc("Network inputs (.npy/.pb, rows of the model input) whose "
+             "layer activations calibrate the crossbar readouts (ADC ranges, "
+             "sense-amplifier scales); writes <out>/cim-calibration."
+             "safetensors"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<int64_t> cimCalibrationRows(
+    "cim-calibration-rows",
+    cl::desc("Rows of --cim-calibrate used (default 256, the first ones)"),
+    cl::init(256), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
                              cl::cat(category));
 
@@ -149,7 +171,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
-      "resq-compile: compile a model (.onnx or .mlir) for the CPU\n");
+      "resq-compile: compile a model (.onnx or .mlir) for the CPU (or its "
+      "linear layers for compute-in-memory crossbars)\n");
   if (optLevel > 3) {
     errs() << "resq-compile: -O" << optLevel << " is not one of -O0..-O3\n";
     return 1;
@@ -193,10 +216,33 @@ int main(int argc, char **argv) {
   flags.groupSize = groupSize;
   flags.seed = seed;
   flags.verbose = verbose;
+  if (target != "cpu" && target != "cim") {
+    errs() << "resq-compile: --target " << target << " is not cpu or cim\n";
+    return 1;
+  }
+  bool cim = target == "cim";
+  if (cim && (scheme == "fp32" || quantMode != "int")) {
+    errs() << "resq-compile: --target cim maps integer linear layers onto "
+              "crossbars: it needs a quantization scheme in integers "
+              "(--scheme rtn --quant-mode int)\n";
+    return 1;
+  }
+  if (!cim && (!cimOptions.empty() || !cimCalibration.empty())) {
+    errs() << "resq-compile: --cim and --cim-calibrate need --target cim\n";
+    return 1;
+  }
+  CimFlags cimFlags;
+  cimFlags.options = cimOptions;
+  cimFlags.calibrationData = cimCalibration;
+  cimFlags.calibrationRows = cimCalibrationRows;
+  cimFlags.outputDir = outputDir;
+  cimFlags.verbose = verbose;
   if (schemeNeedsWork(flags))
     options.beforeLowering = [&](mlir::ModuleOp module,
                                  const std::string &archive) {
-      return applyScheme(module, archive, flags);
+      if (mlir::failed(applyScheme(module, archive, flags)))
+        return mlir::failure();
+      return cim ? applyCimTarget(module, archive, cimFlags) : mlir::success();
     };
   mlir::DialectRegistry registry;
   resq::driver::registerDriverDialects(registry);

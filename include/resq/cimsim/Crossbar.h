@@ -26,6 +26,7 @@
 #ifndef RESQ_CIMSIM_CROSSBAR_H
 #define RESQ_CIMSIM_CROSSBAR_H
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,6 +58,40 @@ int64_t addActiveRows(int64_t rows, int slices, int64_t k, int64_t n,
     }
   }
   return conducting;
+}
+
+/// What bitSerialPartialSums drove: rows pulsed with a 1 and cells that
+/// conducted, summed over tokens and input bits.
+struct DriveCounts {
+  int64_t dacPulses = 0, cellReads = 0;
+};
+
+/// cim.mvm's arithmetic: partial sums [m][inputBits][ceil(k / rows)]
+/// [slices][n] of unsigned codes `inputs` [m][k] streamed one bit per
+/// cycle through `cells` [slices][k][n] (the signed levels, or varied
+/// conductances with the same layout).
+template <typename Cell>
+DriveCounts bitSerialPartialSums(const Cell *cells, const int8_t *levels,
+                                 const int32_t *inputs, int64_t m, int64_t k,
+                                 int64_t n, int slices, int64_t rows,
+                                 int64_t inputBits, float *sums) {
+  DriveCounts counts;
+  const int64_t perBit = (k + rows - 1) / rows * slices * n;
+  std::vector<uint8_t> bits(k);
+  std::fill(sums, sums + m * inputBits * perBit, 0.0f);
+  for (int64_t token = 0; token < m; ++token) {
+    const int32_t *x = inputs + token * k;
+    for (int64_t b = 0; b < inputBits; ++b) {
+      for (int64_t i = 0; i < k; ++i) {
+        bits[i] = (uint32_t(x[i]) >> b) & 1;
+        counts.dacPulses += bits[i];
+      }
+      counts.cellReads +=
+          addActiveRows(rows, slices, k, n, bits.data(), cells, levels,
+                        sums + (token * inputBits + b) * perBit);
+    }
+  }
+  return counts;
 }
 
 struct CrossbarConfig {

@@ -68,10 +68,13 @@ void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
 /// the alpha minimizing sum over samples of (P - alpha Q)^2, where
 /// P = sum_b 2^b p_b is the slice's exact contribution over the input bits
 /// and Q = sum_b 2^b q_b its sense-amp readout; closed form
-/// alpha = sum P Q / sum Q^2 (1 where Q is always 0).
+/// alpha = sum P Q / sum Q^2 (1 where Q is always 0). When `residual` is
+/// given, it receives the remaining sum of (P - alpha Q)^2 over every
+/// scale, which compares readouts (e.g. ternary dead zones).
 std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
                                    const ReadoutConfig &readout,
-                                   const uint32_t *x, int64_t m);
+                                   const uint32_t *x, int64_t m,
+                                   double *residual = nullptr);
 
 } // namespace resq::cimsim
 

@@ -1,0 +1,93 @@
+//===- CimCalibration.cpp - readout parameters from calibration data ------===//
+
+#include "passes/cim/CimCalibration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace resq::cimcal {
+
+std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
+                                 int64_t bits, bool symmetric, double clip) {
+  std::vector<uint32_t> codes(tokens * k, 0);
+  const float half = float(int64_t(1) << (bits - 1));
+  const float levels = symmetric ? half - 1 : float((int64_t(1) << bits) - 1);
+  const float c = float(clip);
+  for (int64_t t = 0; t < tokens; ++t) {
+    const float *row = x + t * k;
+    float lo = 0, hi = 0;
+    for (int64_t i = 0; i < k; ++i) {
+      lo = std::min(lo, row[i]);
+      hi = std::max(hi, row[i]);
+    }
+    lo *= c;
+    hi *= c;
+    float scale = symmetric ? std::max(-lo, hi) / levels : (hi - lo) / levels;
+    if (scale == 0)
+      continue; // the CPU gives such a token zero codes and scale 0
+    float zero = symmetric ? 0.0f : std::nearbyint(-lo / scale);
+    float minQ = symmetric ? -levels : 0.0f;
+    for (int64_t i = 0; i < k; ++i) {
+      float q = std::clamp(std::nearbyint(row[i] / scale) + zero, minQ, levels);
+      codes[t * k + i] = uint32_t(int64_t(q) + (symmetric ? int64_t(half) : 0));
+    }
+  }
+  return codes;
+}
+
+std::pair<double, double>
+partialSumRange(const cimsim::ProgrammedMatrix &matrix,
+                const std::vector<uint32_t> &codes, int64_t m) {
+  const cimsim::CrossbarConfig &config = matrix.config();
+  const int64_t k = matrix.inputs();
+  std::vector<uint8_t> bits(k);
+  std::vector<int32_t> sums(matrix.rowTiles() * config.slices() *
+                            matrix.outputs());
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (int64_t row = 0; row < m; ++row)
+    for (int b = 0; b < config.inputBits; ++b) {
+      for (int64_t i = 0; i < k; ++i)
+        bits[i] = (codes[row * k + i] >> b) & 1;
+      matrix.partialSums(bits.data(), sums.data());
+      auto [lo, hi] = std::minmax_element(sums.begin(), sums.end());
+      low = std::min(low, double(*lo));
+      high = std::max(high, double(*hi));
+    }
+  if (low > high)
+    return {0, 1};
+  if (low == high)
+    high = low + 1;
+  return {low, high};
+}
+
+cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
+                                      cimsim::SenseMode mode,
+                                      const std::vector<uint32_t> &codes,
+                                      int64_t m) {
+  cimsim::ReadoutConfig readout;
+  readout.kind = cimsim::ReadoutKind::SenseAmp;
+  readout.sense = mode;
+  readout.theta = 0;
+  // Partial sums are integers: a dead zone of 0.5 reads exactly the zero
+  // sums as 0; wider zones trade small sums for fewer scale additions.
+  std::vector<double> deltas = {0.0};
+  if (mode == cimsim::SenseMode::Ternary)
+    deltas = {0.5, 1.5, 2.5, 3.5, 5.5, 7.5};
+  double best = std::numeric_limits<double>::infinity();
+  for (double delta : deltas) {
+    cimsim::ReadoutConfig candidate = readout;
+    candidate.delta = delta;
+    double residual = 0;
+    candidate.alpha =
+        cimsim::fitSenseScales(matrix, candidate, codes.data(), m, &residual);
+    if (residual < best) {
+      best = residual;
+      readout.delta = delta;
+      readout.alpha = std::move(candidate.alpha);
+    }
+  }
+  return readout;
+}
+
+} // namespace resq::cimcal

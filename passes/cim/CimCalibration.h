@@ -1,0 +1,45 @@
+//===- CimCalibration.h - readout parameters from calibration data -*- C++
+//-*-===//
+//
+// What --resq-lower-to-cim learns from a layer's calibration inputs, with
+// the simulator's own crossbar model (runtime/cimsim): the range of the
+// partial sums (for ADCs) and HCiM's sense-amplifier scales (closed-form
+// least squares, Layer.h fitSenseScales) with the ternary dead zone that
+// leaves the smallest residual.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RESQ_PASSES_CIM_CIMCALIBRATION_H
+#define RESQ_PASSES_CIM_CIMCALIBRATION_H
+
+#include "resq/cimsim/Layer.h"
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace resq::cimcal {
+
+/// The unsigned crossbar codes of `x` [tokens, k] as resq.qlinear quantizes
+/// its input (per token, `bits`, symmetric or not, `clip`; float32
+/// arithmetic as the CPU lowering): asymmetric codes are the grid's
+/// integers in [0, 2^bits), symmetric ones are shifted by 2^(bits-1).
+std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
+                                 int64_t bits, bool symmetric, double clip);
+
+/// The smallest and largest partial sum of `codes` [m, k] on `matrix`.
+std::pair<double, double>
+partialSumRange(const cimsim::ProgrammedMatrix &matrix,
+                const std::vector<uint32_t> &codes, int64_t m);
+
+/// Sense-amplifier readout fitted to `codes`: theta 0 (differential partial
+/// sums are signed), for ternary the dead zone among a few candidates that
+/// leaves the smallest least-squares residual, and the closed-form scales.
+cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
+                                      cimsim::SenseMode mode,
+                                      const std::vector<uint32_t> &codes,
+                                      int64_t m);
+
+} // namespace resq::cimcal
+
+#endif // RESQ_PASSES_CIM_CIMCALIBRATION_H

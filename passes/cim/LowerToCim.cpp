@@ -1,0 +1,373 @@
+//===- LowerToCim.cpp - integer linear layers onto crossbars --------------===//
+//
+// A resq.qlinear keeps the CPU's quantization of its input and its float
+// epilogue (passes/lower/QLinearLowering.h); only the integer products move
+// onto crossbars: unsigned codes -> cim.program / cim.mvm -> readout ->
+// cim.shift_add or cim.scale_accumulate -> digital offset corrections.
+// Readout parameters that need data come from the simulator's crossbar
+// model run on calibration inputs (CimCalibration.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/cim/CimCalibration.h"
+#include "passes/cim/Passes.h"
+
+#include "dialects/cim/CimOps.h"
+#include "dialects/resq/ResqOps.h"
+#include "passes/common/LayerNames.h"
+#include "passes/common/ModuleParams.h"
+#include "passes/lower/LinalgBuilders.h"
+#include "passes/lower/QLinearLowering.h"
+#include "resq/params/Archive.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+
+namespace resq {
+#define GEN_PASS_DEF_RESQLOWERTOCIM
+#include "passes/cim/Passes.h.inc"
+} // namespace resq
+
+using namespace mlir;
+using namespace resq;
+
+namespace {
+
+using utils::IteratorType;
+
+/// How one layer's partial sums are read out.
+struct LayerPlan {
+  std::string name;
+  cim::CrossbarAttr crossbar;
+  double adcLow = 0, adcHigh = 0;
+  cimsim::ReadoutConfig sense;
+};
+
+/// Why `op` cannot run on crossbars, or empty.
+std::string ineligible(QLinearOp op) {
+  int64_t in =
+      cast<RankedTensorType>(op.getInput().getType()).getShape().back();
+  if (op.getRanges().size() != 1 || op.getWeightRanges().size() != 1)
+    return "its channels are split into ranges of different widths (one "
+           "crossbar configuration per layer)";
+  if (op.getGroupWidth() != in)
+    return "its input is quantized in groups";
+  if (!op.getWeights().front().getDefiningOp<ParamOp>())
+    return "its weights are not a parameter";
+  return "";
+}
+
+/// Unpacked [k, n] signed weights of a qlinear's single weight range, read
+/// from the module's archive.
+std::optional<std::vector<int8_t>> readWeights(QLinearOp op,
+                                               const params::Archive &archive,
+                                               int64_t k, int64_t n) {
+  auto param = op.getWeights().front().getDefiningOp<ParamOp>();
+  const params::TensorInfo *info = archive.find(param.getName().str());
+  if (!info || info->dtype != params::DType::I8)
+    return std::nullopt;
+  const int8_t *bytes = reinterpret_cast<const int8_t *>(archive.data(*info));
+  std::vector<int8_t> weights(k * n);
+  bool packed = op.isPacked(0);
+  if (info->shape != std::vector<int64_t>{k, packed ? n / 2 : n})
+    return std::nullopt;
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      if (!packed) {
+        weights[i * n + j] = bytes[i * n + j];
+        continue;
+      }
+      // Two's complement nibbles, column 2j low.
+      int8_t byte = bytes[i * (n / 2) + j / 2];
+      weights[i * n + j] =
+          j % 2 ? int8_t(byte >> 4) : int8_t(int8_t(byte << 4) >> 4);
+    }
+  return weights;
+}
+
+struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
+  using ResqLowerToCimBase::ResqLowerToCimBase;
+
+  // Shared so that the pass stays copyable (pass managers clone passes).
+  std::shared_ptr<params::Archive> calibrationData;
+  std::shared_ptr<params::Archive> weightArchive;
+
+  LogicalResult checkOptions(ModuleOp module) {
+    auto bad = [&](const Twine &what) {
+      return module.emitError() << "--resq-lower-to-cim: " << what;
+    };
+    if (backend != "ideal" && backend != "adc" && backend != "adc-less")
+      return bad("backend must be ideal, adc or adc-less, not '" + backend +
+                 "'");
+    if (mapping != "differential" && mapping != "offset")
+      return bad("mapping must be differential or offset, not '" + mapping +
+                 "'");
+    if (sense != "binary" && sense != "ternary")
+      return bad("sense must be binary or ternary, not '" + sense + "'");
+    if (adcBits < 1 || adcBits > 16)
+      return bad("adc-bits must be 1 to 16");
+    if (columnsPerAdc < 1)
+      return bad("columns-per-adc must be positive");
+    if (calibrationSamples < 1)
+      return bad("calibration-samples must be positive");
+    if (backend == "adc-less" && mapping != "differential")
+      return bad("backend=adc-less needs mapping=differential (the sense "
+                 "amplifiers compare signed column-pair currents with 0)");
+    if (backend == "adc-less" && calibration.empty())
+      return bad("backend=adc-less needs calibration=FILE (the layers' float "
+                 "inputs, from which the sense-amplifier scales are fitted)");
+    if (!calibration.empty()) {
+      std::string error;
+      calibrationData = params::Archive::open(calibration, error);
+      if (!calibrationData)
+        return bad("cannot read calibration '" + calibration + "': " + error);
+    }
+    return success();
+  }
+
+  cim::CrossbarAttr crossbarFor(MLIRContext *context, int64_t weightBits,
+                                int64_t inputBits) {
+    return cim::CrossbarAttr::get(
+        context, rows, cols, cellBits, weightBits, inputBits, /*dacBits=*/1,
+        mapping == "offset" ? cim::Mapping::Offset : cim::Mapping::Differential,
+        StringAttr::get(context, device));
+  }
+
+  /// Fills the readout parameters of `plan` for `op`; fails after a
+  /// diagnostic.
+  LogicalResult planReadout(ModuleOp module, QLinearOp op, LayerPlan &plan) {
+    cim::CrossbarAttr xbar = plan.crossbar;
+    int64_t fullScale =
+        xbar.getRows() * ((int64_t(1) << xbar.getCellBits()) - 1);
+    plan.adcLow = xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale;
+    plan.adcHigh = fullScale;
+    if (!calibrationData || backend == "ideal")
+      return success();
+
+    // The layer's calibration inputs as crossbar codes.
+    const params::TensorInfo *info = calibrationData->find(plan.name);
+    int64_t k =
+        cast<RankedTensorType>(op.getInput().getType()).getShape().back();
+    int64_t n = op.getType().getShape().back();
+    if (!info || info->dtype != params::DType::F32 || info->shape.size() != 2 ||
+        info->shape[1] != k)
+      return op.emitError() << "--resq-lower-to-cim: calibration '"
+                            << calibration << "' has no f32 [tokens, " << k
+                            << "] tensor '" << plan.name << "'";
+    int64_t tokens = std::min<int64_t>(info->shape[0], calibrationSamples);
+    const auto *x =
+        reinterpret_cast<const float *>(calibrationData->data(*info));
+    int64_t inputBits = xbar.getInputBits();
+    std::vector<uint32_t> codes =
+        cimcal::inputCodes(x, tokens, k, inputBits, op.getSymmetric(),
+                           op.getClipRatio().convertToDouble());
+
+    // The weights, programmed as the simulator will program them.
+    if (!weightArchive) {
+      std::unique_ptr<ModuleParams> params =
+          ModuleParams::openOrReport(module, "resq-lower-to-cim");
+      std::string error;
+      if (params)
+        weightArchive = params::Archive::open(params->path(), error);
+      if (!weightArchive)
+        return module.emitError()
+               << "--resq-lower-to-cim: cannot read the weights" << error;
+    }
+    std::optional<std::vector<int8_t>> weights =
+        readWeights(op, *weightArchive, k, n);
+    if (!weights)
+      return op.emitError() << "--resq-lower-to-cim: the archive holds no i8 "
+                               "weights of the shape this qlinear reads";
+    cimsim::CrossbarConfig config;
+    config.rows = xbar.getRows();
+    config.cols = xbar.getCols();
+    config.bitsPerCell = int(xbar.getCellBits());
+    config.weightBits = int(xbar.getWeightBits());
+    config.inputBits = int(inputBits);
+    config.mapping = xbar.getMapping() == cim::Mapping::Offset
+                         ? cimsim::Mapping::Offset
+                         : cimsim::Mapping::Differential;
+    std::string error;
+    cimsim::ProgrammedMatrix matrix =
+        cimsim::ProgrammedMatrix::program(weights->data(), k, n, config, error);
+    if (!error.empty())
+      return op.emitError() << "--resq-lower-to-cim: " << error;
+
+    if (backend == "adc")
+      std::tie(plan.adcLow, plan.adcHigh) =
+          cimcal::partialSumRange(matrix, codes, tokens);
+    else
+      plan.sense = cimcal::fitSenseReadout(matrix,
+                                           sense == "ternary"
+                                               ? cimsim::SenseMode::Ternary
+                                               : cimsim::SenseMode::Binary,
+                                           codes, tokens);
+    return success();
+  }
+
+  /// The crossbar products of the one piece of an eligible qlinear: f32
+  /// [1, tokens, out].
+  Value crossbarProduct(OpBuilder &b, Location loc, const QLinearPiece &piece,
+                        const LayerPlan &plan) {
+    MLIRContext *context = b.getContext();
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    StringAttr layer = b.getStringAttr(plan.name);
+    cim::CrossbarAttr xbar = plan.crossbar;
+    auto codesType = cast<RankedTensorType>(piece.codes.getType());
+    auto weightsType = cast<RankedTensorType>(piece.weights.getType());
+    int64_t tokens = codesType.getShape()[1], k = codesType.getShape()[2],
+            n = weightsType.getShape()[2];
+    SmallVector<ReassociationIndices> dropGroup = {{0, 1}, {2}};
+    Value codes = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({tokens, k}, b.getI8Type()), piece.codes,
+        dropGroup);
+    Value weights = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({k, n}, b.getI8Type()), piece.weights,
+        dropGroup);
+
+    // Unsigned codes: u = code + 2^(a-1) (the CPU's i8 codes are shifted by
+    // that much when asymmetric and signed when symmetric).
+    int64_t shift = int64_t(1) << (piece.inputBits - 1);
+    auto unsignedType = RankedTensorType::get({tokens, k}, i32);
+    Value inputs = generic(
+        b, loc, unsignedType, ValueRange{codes}, {b.getMultiDimIdentityMap(2)},
+        emptyLike(b, loc, unsignedType),
+        SmallVector<IteratorType>(2, IteratorType::parallel),
+        b.getMultiDimIdentityMap(2),
+        [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+          Value wide = arith::ExtSIOp::create(nb, l, nb.getI32Type(), args[0]);
+          return arith::AddIOp::create(
+              nb, l, wide, arith::ConstantIntOp::create(nb, l, shift, 32));
+        });
+
+    int64_t slices =
+        (xbar.getWeightBits() + xbar.getCellBits() - 1) / xbar.getCellBits();
+    int64_t tiles = (k + xbar.getRows() - 1) / xbar.getRows();
+    auto levelsType = RankedTensorType::get({slices, k, n}, b.getI8Type());
+    Value levels =
+        cim::ProgramOp::create(b, loc, levelsType, weights, xbar, layer);
+    auto sumsType = RankedTensorType::get(
+        {tokens, xbar.getInputBits(), tiles, slices, n}, f32);
+    Value sums =
+        cim::MvmOp::create(b, loc, sumsType, levels, inputs, xbar, layer);
+    auto outType = RankedTensorType::get({tokens, n}, f32);
+    Value y;
+    if (backend == "adc-less") {
+      auto decisionsType =
+          RankedTensorType::get(sumsType.getShape(), b.getI8Type());
+      Value decisions = cim::SenseAmpOp::create(
+          b, loc, decisionsType, sums,
+          plan.sense.sense == cimsim::SenseMode::Ternary
+              ? cim::SenseMode::Ternary
+              : cim::SenseMode::Binary,
+          APFloat(plan.sense.theta), APFloat(plan.sense.delta), layer);
+      std::vector<float> alpha(plan.sense.alpha.begin(),
+                               plan.sense.alpha.end());
+      auto alphaType = RankedTensorType::get({tiles, slices, n}, f32);
+      Value scales = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(alphaType, ArrayRef<float>(alpha)));
+      y = cim::ScaleAccumulateOp::create(b, loc, outType, decisions, scales,
+                                         xbar.getCellBits(), layer);
+    } else {
+      if (backend == "adc")
+        sums = cim::AdcOp::create(b, loc, sumsType, sums, adcBits,
+                                  APFloat(plan.adcLow), APFloat(plan.adcHigh),
+                                  columnsPerAdc, layer);
+      y = cim::ShiftAddOp::create(b, loc, outType, sums, xbar.getCellBits(),
+                                  layer);
+    }
+
+    // Digital corrections, exact in f32 for integer sums below 2^24:
+    // y - 2^(a-1) colsum(w) (- 2^(w-1) rowsum(u) with offset cells).
+    auto sumType = RankedTensorType::get({n}, i32);
+    AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
+    Value columnSums =
+        generic(b, loc, sumType, ValueRange{weights},
+                {b.getMultiDimIdentityMap(2)}, filled(b, loc, sumType, 0.0),
+                {IteratorType::reduction, IteratorType::parallel},
+                AffineMap::get(2, 0, {d1}, context),
+                [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+                  Value wide =
+                      arith::ExtSIOp::create(nb, l, nb.getI32Type(), args[0]);
+                  return arith::AddIOp::create(nb, l, wide, args[1]);
+                });
+    bool offset = xbar.getMapping() == cim::Mapping::Offset;
+    SmallVector<Value> operands = {y, columnSums};
+    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(2),
+                                   AffineMap::get(2, 0, {d1}, context)};
+    if (offset) {
+      auto rowType = RankedTensorType::get({tokens}, i32);
+      operands.push_back(
+          generic(b, loc, rowType, ValueRange{inputs},
+                  {b.getMultiDimIdentityMap(2)}, filled(b, loc, rowType, 0.0),
+                  {IteratorType::parallel, IteratorType::reduction},
+                  AffineMap::get(2, 0, {d0}, context),
+                  [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+                    return arith::AddIOp::create(nb, l, args[0], args[1]);
+                  }));
+      maps.push_back(AffineMap::get(2, 0, {d0}, context));
+    }
+    double weightOffset = std::ldexp(1.0, int(xbar.getWeightBits()) - 1);
+    Value products =
+        generic(b, loc, outType, operands, maps, emptyLike(b, loc, outType),
+                SmallVector<IteratorType>(2, IteratorType::parallel),
+                b.getMultiDimIdentityMap(2),
+                [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+                  Type f = nb.getF32Type();
+                  Value correction = arith::MulFOp::create(
+                      nb, l, floatConstant(nb, l, f, double(shift)),
+                      arith::SIToFPOp::create(nb, l, f, args[1]));
+                  Value result =
+                      arith::SubFOp::create(nb, l, args[0], correction);
+                  if (offset)
+                    result = arith::SubFOp::create(
+                        nb, l, result,
+                        arith::MulFOp::create(
+                            nb, l, floatConstant(nb, l, f, weightOffset),
+                            arith::SIToFPOp::create(nb, l, f, args[2])));
+                  return result;
+                });
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1, tokens, n}, f32), products,
+        dropGroup);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(checkOptions(module)))
+      return signalPassFailure();
+    SmallVector<QLinearOp> qlinears;
+    module.walk([&](QLinearOp op) { qlinears.push_back(op); });
+    for (QLinearOp op : qlinears) {
+      if (std::string why = ineligible(op); !why.empty()) {
+        op.emitRemark() << "stays on the digital (CPU) path: " << why;
+        continue;
+      }
+      auto range = cast<BitRangeAttr>(op.getWeightRanges()[0]);
+      auto inputRange = cast<BitRangeAttr>(op.getRanges()[0]);
+      LayerPlan plan;
+      plan.name = layerName(op);
+      plan.crossbar =
+          crossbarFor(&getContext(), range.getBits(), inputRange.getBits());
+      if (failed(planReadout(module, op, plan)))
+        return signalPassFailure();
+      PatternRewriter rewriter(&getContext());
+      rewriter.setInsertionPoint(op);
+      if (failed(lowerQLinear(
+              op, rewriter,
+              [&](OpBuilder &b, Location loc, const QLinearPiece &piece) {
+                return crossbarProduct(b, loc, piece, plan);
+              })))
+        return signalPassFailure();
+    }
+    module.walk([&](LinearOp op) {
+      op.emitRemark() << "stays on the digital (CPU) path: a float linear "
+                         "(quantize it with --resq-quantize mode=int to map "
+                         "it onto crossbars)";
+    });
+  }
+};
+
+} // namespace

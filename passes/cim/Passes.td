@@ -1,0 +1,73 @@
+//===- Passes.td - linear layers onto compute-in-memory crossbars -*- tablegen -*-===//
+
+#ifndef RESQ_PASSES_CIM_TD
+#define RESQ_PASSES_CIM_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
+  let summary = "Compute integer linear layers on crossbars (cim ops)";
+  let description = [{
+    Rewrites every eligible `resq.qlinear` (one activation range, one weight
+    range, no groups: what `--resq-quantize mode=int` gives an MLP) into the
+    CPU's per-token quantization of its input, a crossbar computation of the
+    integer products, and the CPU's float epilogue (scales, zero points,
+    bias) — so with exact readouts the result equals the CPU integer path
+    bit for bit. The crossbar part (ALGORITHMS.md §6):
+
+    * the activation codes become unsigned (`u = code + 2^(a-1)` for the
+      i8 codes the CPU uses), streamed one bit per cycle into `cim.mvm`;
+    * `cim.program` bit-slices the integer weights (`w-bits` of the
+      qlinear, `cell-bits` per cell, `mapping`) onto `rows` x `cols` tiles;
+    * the readout of `backend`:
+      `ideal` (exact partial sums, infinite ADC precision), `adc`
+      (`cim.adc` of `adc-bits`, `columns-per-adc` columns per converter,
+      over the partial sums' full scale, or over their calibrated range
+      when `calibration` is given), `adc-less` (HCiM: `cim.sense_amp`
+      binary or ternary decisions and `cim.scale_accumulate` with one
+      scale per row tile, slice and column fitted to calibration data in
+      closed form; ternary dead zones are chosen from calibration too);
+      then `cim.shift_add` across input bits and slices;
+    * digital corrections: `2^(a-1) * sum_i w[i, j]` for the unsigned
+      codes and, with `mapping=offset`, `2^(w-1) * sum_i u[i]`.
+
+    Every op carries the layer's name (the weight parameter's, without its
+    `.int<bits>` suffix), under which the simulator counts events.
+    Layers that cannot run on crossbars stay on the digital (CPU) path with
+    a remark saying why: float `resq.linear`s and qlinears with subspace
+    splits or groups.
+
+    `calibration` is a safetensors file with one f32 tensor `[tokens, in]`
+    per layer name: the layer's float inputs on calibration data
+    (`resq-compile --target cim --cim-calibrate` writes it). The first
+    `calibration-samples` tokens are quantized like the layer's input and
+    run through the programmed crossbars.
+  }];
+  let dependentDialects = ["::resq::cim::CimDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"backend", "backend", "std::string", "\"adc\"",
+           "ideal, adc or adc-less">,
+    Option<"rows", "rows", "int64_t", "128", "Crossbar rows">,
+    Option<"cols", "cols", "int64_t", "128", "Crossbar columns (cells)">,
+    Option<"cellBits", "cell-bits", "int64_t", "1", "Bits per cell">,
+    Option<"mapping", "mapping", "std::string", "\"differential\"",
+           "Signed weights: differential (G+/G- pairs) or offset">,
+    Option<"device", "device", "std::string", "\"reram\"",
+           "Cell technology, for the cost model">,
+    Option<"adcBits", "adc-bits", "int64_t", "7", "ADC resolution (adc)">,
+    Option<"columnsPerAdc", "columns-per-adc", "int64_t", "8",
+           "Columns sharing one ADC (adc)">,
+    Option<"sense", "sense", "std::string", "\"binary\"",
+           "Sense amplifiers (adc-less): binary or ternary">,
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "Safetensors of each layer's float inputs (needed by adc-less)">,
+    Option<"calibrationSamples", "calibration-samples", "int64_t", "256",
+           "Calibration tokens per layer">,
+  ];
+}
+
+#endif // RESQ_PASSES_CIM_TD
