@@ -8,6 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CimReport.h"
+
+#include "resq/cimsim/CimStats.h"
 #include "resq/cli/CommandLine.h"
 #include "resq/run/LanguageModel.h"
 #include "resq/run/LoadedModel.h"
@@ -106,9 +109,72 @@ static cl::opt<int> repeat("repeat",
                                     "time per run"),
                            cl::init(1), cl::cat(category));
 
+static cl::opt<std::string> labelsFile(
+    "labels",
+    cl::desc("Class labels (.npy/.pb, integers [N]): print the top-1 "
+             "accuracy of the first output ([N, classes])"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("cpu (default), or cim: also print what the layers did "
+                    "on the crossbar simulator (a model compiled with "
+                    "resq-compile --target cim), per layer: energy by "
+                    "component, latency, area, utilisation"),
+           cl::init("cpu"), cl::cat(category));
+static cl::opt<double> cimSigma(
+    "cim-sigma",
+    cl::desc("Conductance variation of every crossbar cell: level * max(0, "
+             "1 + sigma N(0, 1)), drawn per layer (default 0: ideal devices)"),
+    cl::init(0.0), cl::cat(category));
+static cl::opt<uint64_t> cimSeed("cim-seed",
+                                 cl::desc("Seed of the conductance variation"),
+                                 cl::init(0), cl::cat(category));
+static cl::opt<std::string> cimCost(
+    "cim-cost",
+    cl::desc("JSON object overriding cost-model parameters (names as in "
+             "docs/cim.md, e.g. {\"adc_power_base_uw\": 30})"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    cimReportJson("cim-report",
+                  cl::desc("Also write the --target cim report as JSON"),
+                  cl::value_desc("file"), cl::cat(category));
+
 static int fail(const std::string &message) {
   errs() << "resq-run: " << message << "\n";
   return 1;
+}
+
+/// Top-1 accuracy of `logits` ([N, classes] f32) against --labels.
+static bool accuracyOf(const tensorio::Tensor &logits, double &accuracy,
+                       int64_t &count, std::string &error) {
+  tensorio::Tensor labels;
+  if (!tensorio::readTensorFile(labelsFile, labels, error))
+    return false;
+  if (logits.dtype != params::DType::F32 || logits.shape.size() != 2) {
+    error = "--labels needs a first output of shape [N, classes] (f32)";
+    return false;
+  }
+  int64_t n = logits.shape[0], classes = logits.shape[1];
+  if (labels.numElements() != n || (labels.dtype != params::DType::I64 &&
+                                    labels.dtype != params::DType::I32)) {
+    error = "--labels: expected " + std::to_string(n) +
+            " integer labels (int32 or int64)";
+    return false;
+  }
+  const float *values = reinterpret_cast<const float *>(logits.bytes.data());
+  int64_t correct = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const float *row = values + i * classes;
+    int64_t best = std::max_element(row, row + classes) - row;
+    int64_t label =
+        labels.dtype == params::DType::I64
+            ? reinterpret_cast<const int64_t *>(labels.bytes.data())[i]
+            : reinterpret_cast<const int32_t *>(labels.bytes.data())[i];
+    correct += best == label;
+  }
+  accuracy = n ? double(correct) / double(n) : 0.0;
+  count = n;
+  return true;
 }
 
 /// Prints dtype, shape and a few statistics of each output.
@@ -306,10 +372,50 @@ static int runInputs(run::LoadedModel &model,
   std::string error;
   if (!gatherInputs(model, given, inputs, error))
     return fail(error);
+  bool cim = target == "cim";
+  cim::CostParameters costs;
+  run::CimRunSummary summary;
+  summary.costSource = "65 nm defaults (docs/cim.md)";
+  if (cim) {
+    if (!cimCost.empty()) {
+      auto text = MemoryBuffer::getFile(cimCost);
+      if (!text)
+        return fail("--cim-cost: cannot read '" + cimCost +
+                    "': " + text.getError().message());
+      if (!costs.loadJson((*text)->getBuffer().str(), error))
+        return fail("--cim-cost " + cimCost + ": " + error);
+      summary.costSource = "65 nm defaults with " + cimCost;
+    }
+    if (resq_cim_set_variation(cimSigma, cimSeed) != 0)
+      return fail("--cim-sigma must be at least 0");
+    summary.sigma = cimSigma;
+    summary.seed = cimSeed;
+    resq_cim_stats_reset();
+  } else if (cimSigma != 0 || !cimCost.empty() || !cimReportJson.empty()) {
+    return fail("--cim-sigma, --cim-cost and --cim-report need --target cim");
+  }
   auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < std::max(1, repeat.getValue()); ++r)
     if (!model.run(inputs, outputs, error))
       return fail(error);
+  if (!labelsFile.empty()) {
+    double accuracy = 0;
+    int64_t count = 0;
+    if (outputs.empty() || !accuracyOf(outputs.front(), accuracy, count, error))
+      return fail(error.empty() ? "--labels: the model has no output" : error);
+    summary.accuracy = accuracy;
+    summary.labels = count;
+    if (!cim)
+      outs() << format("accuracy %.2f%% (%lld labels)\n", 100 * accuracy,
+                       (long long)count);
+  }
+  if (cim) {
+    summary.inferences =
+        (inputs.front().shape.empty() ? 1 : inputs.front().shape.front()) *
+        std::max(1, repeat.getValue());
+    if (!run::reportCim(outs(), costs, summary, cimReportJson, error))
+      return fail(error);
+  }
   if (repeat > 1) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -403,6 +509,11 @@ int main(int argc, char **argv) {
       return fail(error);
   }
 
+  if (target != "cpu" && target != "cim")
+    return fail("--target " + target + " is not cpu or cim");
+  if (target == "cim" && (!perplexityFile.empty() || generateCount > 0))
+    return fail("--target cim reports on --input runs, not on --perplexity "
+                "or --generate");
   if (!perplexityFile.empty())
     return runPerplexity(*model);
   if (generateCount > 0)
