@@ -90,4 +90,34 @@ cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
   return readout;
 }
 
+double positivePercentile(const float *x, int64_t count, double percentile) {
+  std::vector<float> positive;
+  for (int64_t i = 0; i < count; ++i)
+    if (x[i] > 0)
+      positive.push_back(x[i]);
+  if (positive.empty())
+    return 0;
+  size_t index = std::min(
+      positive.size() - 1,
+      size_t(std::ceil(percentile / 100.0 * double(positive.size())) - 1));
+  std::nth_element(positive.begin(), positive.begin() + index, positive.end());
+  return positive[index];
+}
+
+std::vector<uint32_t> spikeTrains(const float *x, int64_t tokens, int64_t k,
+                                  double lambda, int64_t steps) {
+  std::vector<uint32_t> spikes(tokens * steps * k, 0);
+  std::vector<double> membrane(k);
+  for (int64_t t = 0; t < tokens; ++t) {
+    std::fill(membrane.begin(), membrane.end(), 0.0);
+    for (int64_t step = 0; step < steps; ++step)
+      for (int64_t i = 0; i < k; ++i) {
+        double rate = std::clamp(double(x[t * k + i]) / lambda, 0.0, 1.0);
+        spikes[(t * steps + step) * k + i] =
+            cimsim::lifStep(membrane[i], rate, 1.0, 1.0, cimsim::Reset::Soft);
+      }
+  }
+  return spikes;
+}
+
 } // namespace resq::cimcal

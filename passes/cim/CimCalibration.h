@@ -40,6 +40,17 @@ cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
                                       const std::vector<uint32_t> &codes,
                                       int64_t m);
 
+/// The `percentile` (0-100) of the positive values of `x` (0 when none):
+/// threshold balancing's robust maximum of an activation.
+double positivePercentile(const float *x, int64_t count, double percentile);
+
+/// Rate coding of `x` [tokens, k] over `steps` time steps, as the spiking
+/// backend's input encoder and LIF neurons produce it: per value an
+/// integrate-and-fire neuron (beta 1, threshold 1, soft reset) driven by
+/// clamp(x / lambda, 0, 1). Returns 0/1 codes [tokens * steps, k].
+std::vector<uint32_t> spikeTrains(const float *x, int64_t tokens, int64_t k,
+                                  double lambda, int64_t steps);
+
 } // namespace resq::cimcal
 
 #endif // RESQ_PASSES_CIM_CIMCALIBRATION_H

@@ -11,6 +11,8 @@
 
 #include "passes/cim/CimCalibration.h"
 #include "passes/cim/Passes.h"
+#include "passes/cim/ScaleTuning.h"
+#include "passes/cim/Spiking.h"
 
 #include "dialects/cim/CimOps.h"
 #include "dialects/resq/ResqOps.h"
@@ -22,6 +24,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -98,9 +102,23 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     auto bad = [&](const Twine &what) {
       return module.emitError() << "--resq-lower-to-cim: " << what;
     };
-    if (backend != "ideal" && backend != "adc" && backend != "adc-less")
-      return bad("backend must be ideal, adc or adc-less, not '" + backend +
-                 "'");
+    if (backend != "ideal" && backend != "adc" && backend != "adc-less" &&
+        backend != "spiking")
+      return bad("backend must be ideal, adc, adc-less or spiking, not '" +
+                 backend + "'");
+    if (spikingReadout != "sense" && spikingReadout != "ideal")
+      return bad("spiking-readout must be sense or ideal, not '" +
+                 spikingReadout + "'");
+    if (steps < 1)
+      return bad("steps must be positive");
+    if (!(percentile > 0 && percentile <= 100))
+      return bad("percentile must be in (0, 100]");
+    if (backend == "spiking" && mapping != "differential")
+      return bad("backend=spiking needs mapping=differential (signed "
+                 "currents into the neurons)");
+    if (backend == "spiking" && calibration.empty())
+      return bad("backend=spiking needs calibration=FILE (the layers' float "
+                 "inputs: thresholds are balanced on them)");
     if (mapping != "differential" && mapping != "offset")
       return bad("mapping must be differential or offset, not '" + mapping +
                  "'");
@@ -147,63 +165,177 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       return success();
 
     // The layer's calibration inputs as crossbar codes.
-    const params::TensorInfo *info = calibrationData->find(plan.name);
     int64_t k =
         cast<RankedTensorType>(op.getInput().getType()).getShape().back();
     int64_t n = op.getType().getShape().back();
-    if (!info || info->dtype != params::DType::F32 || info->shape.size() != 2 ||
-        info->shape[1] != k)
-      return op.emitError() << "--resq-lower-to-cim: calibration '"
-                            << calibration << "' has no f32 [tokens, " << k
-                            << "] tensor '" << plan.name << "'";
+    const params::TensorInfo *info = calibrationInputs(op, plan.name, k);
+    if (!info)
+      return failure();
     int64_t tokens = std::min<int64_t>(info->shape[0], calibrationSamples);
     const auto *x =
         reinterpret_cast<const float *>(calibrationData->data(*info));
-    int64_t inputBits = xbar.getInputBits();
     std::vector<uint32_t> codes =
-        cimcal::inputCodes(x, tokens, k, inputBits, op.getSymmetric(),
+        cimcal::inputCodes(x, tokens, k, xbar.getInputBits(), op.getSymmetric(),
                            op.getClipRatio().convertToDouble());
+    FailureOr<cimsim::ProgrammedMatrix> matrix =
+        programmed(module, op, xbar, k, n);
+    if (failed(matrix))
+      return failure();
+    if (backend == "adc")
+      std::tie(plan.adcLow, plan.adcHigh) =
+          cimcal::partialSumRange(*matrix, codes, tokens);
+    else
+      plan.sense = cimcal::fitSenseReadout(*matrix, senseMode(), codes, tokens);
+    return success();
+  }
 
-    // The weights, programmed as the simulator will program them.
+  cimsim::SenseMode senseMode() const {
+    return sense == "ternary" ? cimsim::SenseMode::Ternary
+                              : cimsim::SenseMode::Binary;
+  }
+
+  /// The layer's f32 [tokens, k] calibration inputs; null after a
+  /// diagnostic.
+  const params::TensorInfo *
+  calibrationInputs(Operation *op, const std::string &name, int64_t k) {
+    const params::TensorInfo *info = calibrationData->find(name);
+    if (!info || info->dtype != params::DType::F32 || info->shape.size() != 2 ||
+        info->shape[1] != k) {
+      op->emitError() << "--resq-lower-to-cim: calibration '" << calibration
+                      << "' has no f32 [tokens, " << k << "] tensor '" << name
+                      << "'";
+      return nullptr;
+    }
+    return info;
+  }
+
+  /// `op`'s weights programmed as the simulator will program them onto
+  /// `xbar`; fails after a diagnostic.
+  FailureOr<cimsim::ProgrammedMatrix> programmed(ModuleOp module, QLinearOp op,
+                                                 cim::CrossbarAttr xbar,
+                                                 int64_t k, int64_t n) {
     if (!weightArchive) {
       std::unique_ptr<ModuleParams> params =
           ModuleParams::openOrReport(module, "resq-lower-to-cim");
       std::string error;
       if (params)
         weightArchive = params::Archive::open(params->path(), error);
-      if (!weightArchive)
-        return module.emitError()
-               << "--resq-lower-to-cim: cannot read the weights" << error;
+      if (!weightArchive) {
+        module.emitError() << "--resq-lower-to-cim: cannot read the weights"
+                           << error;
+        return failure();
+      }
     }
     std::optional<std::vector<int8_t>> weights =
         readWeights(op, *weightArchive, k, n);
-    if (!weights)
-      return op.emitError() << "--resq-lower-to-cim: the archive holds no i8 "
-                               "weights of the shape this qlinear reads";
+    if (!weights) {
+      op.emitError() << "--resq-lower-to-cim: the archive holds no i8 "
+                        "weights of the shape this qlinear reads";
+      return failure();
+    }
     cimsim::CrossbarConfig config;
     config.rows = xbar.getRows();
     config.cols = xbar.getCols();
     config.bitsPerCell = int(xbar.getCellBits());
     config.weightBits = int(xbar.getWeightBits());
-    config.inputBits = int(inputBits);
+    config.inputBits = int(xbar.getInputBits());
     config.mapping = xbar.getMapping() == cim::Mapping::Offset
                          ? cimsim::Mapping::Offset
                          : cimsim::Mapping::Differential;
     std::string error;
     cimsim::ProgrammedMatrix matrix =
         cimsim::ProgrammedMatrix::program(weights->data(), k, n, config, error);
-    if (!error.empty())
-      return op.emitError() << "--resq-lower-to-cim: " << error;
+    if (!error.empty()) {
+      op.emitError() << "--resq-lower-to-cim: " << error;
+      return failure();
+    }
+    return matrix;
+  }
 
-    if (backend == "adc")
-      std::tie(plan.adcLow, plan.adcHigh) =
-          cimcal::partialSumRange(matrix, codes, tokens);
-    else
-      plan.sense = cimcal::fitSenseReadout(matrix,
-                                           sense == "ternary"
-                                               ? cimsim::SenseMode::Ternary
-                                               : cimsim::SenseMode::Binary,
-                                           codes, tokens);
+  /// backend=spiking: plans and rewrites the ReLU chain of every function
+  /// with integer layers.
+  LogicalResult lowerSpiking(ModuleOp module) {
+    SmallVector<func::FuncOp> funcs;
+    module.walk([&](func::FuncOp func) {
+      if (func.walk([](QLinearOp) { return WalkResult::interrupt(); })
+              .wasInterrupted())
+        funcs.push_back(func);
+    });
+    if (funcs.empty()) {
+      module.emitError() << "--resq-lower-to-cim backend=spiking: no integer "
+                            "linear layer (quantize with --resq-quantize "
+                            "mode=int first)";
+      return failure();
+    }
+    for (func::FuncOp func : funcs)
+      if (failed(lowerSpikingFunction(module, func)))
+        return failure();
+    return success();
+  }
+
+  LogicalResult lowerSpikingFunction(ModuleOp module, func::FuncOp func) {
+    FailureOr<SmallVector<QLinearOp>> chain = findReluChain(func);
+    if (failed(chain))
+      return failure();
+    for (QLinearOp op : *chain)
+      if (std::string why = ineligible(op); !why.empty())
+        return op.emitError()
+               << "backend=spiking: this layer cannot run on crossbars: "
+               << why;
+    // Every layer's calibration inputs; lambda_l is the percentile of layer
+    // l+1's inputs (the ReLU of layer l), lambda_0 the network input's.
+    SmallVector<const params::TensorInfo *> inputs;
+    SmallVector<double> lambdas;
+    for (QLinearOp op : *chain) {
+      int64_t k =
+          cast<RankedTensorType>(op.getInput().getType()).getShape().back();
+      const params::TensorInfo *info = calibrationInputs(op, layerName(op), k);
+      if (!info)
+        return failure();
+      inputs.push_back(info);
+      const auto *x =
+          reinterpret_cast<const float *>(calibrationData->data(*info));
+      double lambda = cimcal::positivePercentile(
+          x, info->shape[0] * info->shape[1], percentile);
+      if (lambda <= 0)
+        return op.emitError() << "backend=spiking: the layer's calibration "
+                                 "inputs are never positive";
+      lambdas.push_back(lambda);
+    }
+    SmallVector<SpikingLayer> layers;
+    for (auto [index, op] : llvm::enumerate(*chain)) {
+      SpikingLayer layer;
+      layer.op = op;
+      layer.name = layerName(op);
+      int64_t k =
+          cast<RankedTensorType>(op.getInput().getType()).getShape().back();
+      int64_t n = op.getType().getShape().back();
+      auto range = cast<BitRangeAttr>(op.getWeightRanges()[0]);
+      layer.crossbar = crossbarFor(&getContext(), range.getBits(), 1);
+      layer.inputScale = lambdas[index];
+      layer.threshold = index + 1 < lambdas.size() ? lambdas[index + 1] : 1.0;
+      layer.sense = spikingReadout == "sense";
+      if (layer.sense) {
+        // Scales fitted on the spike trains the layer will read: at most
+        // 4096 crossbar reads (calibration tokens x steps).
+        const params::TensorInfo *info = inputs[index];
+        int64_t tokens =
+            std::min<int64_t>({info->shape[0], calibrationSamples,
+                               std::max<int64_t>(1, 4096 / steps)});
+        const auto *x =
+            reinterpret_cast<const float *>(calibrationData->data(*info));
+        std::vector<uint32_t> spikes =
+            cimcal::spikeTrains(x, tokens, k, lambdas[index], steps);
+        FailureOr<cimsim::ProgrammedMatrix> matrix =
+            programmed(module, op, layer.crossbar, k, n);
+        if (failed(matrix))
+          return failure();
+        layer.readout = cimcal::fitSenseReadout(*matrix, senseMode(), spikes,
+                                                tokens * steps);
+      }
+      layers.push_back(std::move(layer));
+    }
+    buildSpikingNetwork(layers, steps, lambdas.front());
     return success();
   }
 
@@ -338,8 +470,16 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
       return signalPassFailure();
+    if (backend == "spiking") {
+      if (failed(lowerSpiking(module)))
+        signalPassFailure();
+      return;
+    }
+    // Plan every eligible layer, tune the scales of whole networks, then
+    // rewrite.
     SmallVector<QLinearOp> qlinears;
     module.walk([&](QLinearOp op) { qlinears.push_back(op); });
+    llvm::DenseMap<Operation *, LayerPlan> plans;
     for (QLinearOp op : qlinears) {
       if (std::string why = ineligible(op); !why.empty()) {
         op.emitRemark() << "stays on the digital (CPU) path: " << why;
@@ -347,12 +487,21 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       }
       auto range = cast<BitRangeAttr>(op.getWeightRanges()[0]);
       auto inputRange = cast<BitRangeAttr>(op.getRanges()[0]);
-      LayerPlan plan;
+      LayerPlan &plan = plans[op];
       plan.name = layerName(op);
       plan.crossbar =
           crossbarFor(&getContext(), range.getBits(), inputRange.getBits());
       if (failed(planReadout(module, op, plan)))
         return signalPassFailure();
+    }
+    if (backend == "adc-less" && fineTuneSteps > 0 &&
+        failed(fineTune(module, plans)))
+      return signalPassFailure();
+    for (QLinearOp op : qlinears) {
+      auto found = plans.find(op);
+      if (found == plans.end())
+        continue;
+      const LayerPlan &plan = found->second;
       PatternRewriter rewriter(&getContext());
       rewriter.setInsertionPoint(op);
       if (failed(lowerQLinear(
@@ -367,6 +516,83 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
                          "(quantize it with --resq-quantize mode=int to map "
                          "it onto crossbars)";
     });
+  }
+
+  /// Fine-tunes the closed-form scales of every ReLU chain together
+  /// (ScaleTuning.h) on the first layer's calibration inputs.
+  LogicalResult fineTune(ModuleOp module,
+                         llvm::DenseMap<Operation *, LayerPlan> &plans) {
+    std::unique_ptr<ModuleParams> params =
+        ModuleParams::openOrReport(module, "resq-lower-to-cim");
+    if (!params)
+      return failure();
+    SmallVector<func::FuncOp> funcs;
+    module.walk([&](func::FuncOp func) {
+      if (func.walk([](QLinearOp) { return WalkResult::interrupt(); })
+              .wasInterrupted())
+        funcs.push_back(func);
+    });
+    for (func::FuncOp func : funcs) {
+      FailureOr<SmallVector<QLinearOp>> chain = findReluChain(func);
+      if (failed(chain))
+        return failure();
+      std::vector<cimsim::ProgrammedMatrix> matrices;
+      matrices.reserve(chain->size());
+      std::vector<cimcal::TunedLayer> layers;
+      for (QLinearOp op : *chain) {
+        auto found = plans.find(op);
+        if (found == plans.end())
+          return op.emitError() << "fine-tuning needs every layer of the "
+                                   "network on crossbars";
+        int64_t k =
+            cast<RankedTensorType>(op.getInput().getType()).getShape().back();
+        int64_t n = op.getType().getShape().back();
+        FailureOr<cimsim::ProgrammedMatrix> matrix =
+            programmed(module, op, found->second.crossbar, k, n);
+        if (failed(matrix))
+          return failure();
+        matrices.push_back(std::move(*matrix));
+        cimcal::TunedLayer layer;
+        layer.matrix = &matrices.back();
+        layer.weights = *readWeights(op, *weightArchive, k, n);
+        std::optional<std::vector<double>> scales =
+            constantValues(op.getScales(), params.get());
+        std::optional<std::vector<double>> bias =
+            op.getBias() ? constantValues(op.getBias(), params.get())
+                         : std::vector<double>(n, 0.0);
+        if (!scales || int64_t(scales->size()) != n || !bias ||
+            int64_t(bias->size()) != n)
+          return op.emitError() << "fine-tuning needs constant scales and "
+                                   "bias of the layer";
+        layer.scales = std::move(*scales);
+        layer.bias = std::move(*bias);
+        layer.bits = cast<BitRangeAttr>(op.getRanges()[0]).getBits();
+        layer.symmetric = op.getSymmetric();
+        layer.clip = op.getClipRatio().convertToDouble();
+        layer.readout = found->second.sense;
+        layers.push_back(std::move(layer));
+      }
+      QLinearOp first = chain->front();
+      int64_t k0 =
+          cast<RankedTensorType>(first.getInput().getType()).getShape().back();
+      const params::TensorInfo *info =
+          calibrationInputs(first, layerName(first), k0);
+      if (!info)
+        return failure();
+      int64_t samples = std::min<int64_t>(info->shape[0], calibrationSamples);
+      cimcal::TuningResult result = cimcal::fineTuneScales(
+          layers, reinterpret_cast<const float *>(calibrationData->data(*info)),
+          samples, int(fineTuneSteps), fineTuneRate);
+      for (auto [op, layer] : llvm::zip(*chain, layers))
+        plans[op].sense.alpha = layer.readout.alpha;
+      first.emitRemark() << llvm::formatv(
+          "fine-tuned the sense-amplifier scales of {0} layers on {1} "
+          "calibration inputs ({2} steps): mean squared output error to the "
+          "exact network {3:e3} -> {4:e3}",
+          layers.size(), samples, fineTuneSteps.getValue(), result.lossBefore,
+          result.lossAfter);
+    }
+    return success();
   }
 };
 

@@ -28,8 +28,30 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
       scale per row tile, slice and column fitted to calibration data in
       closed form; ternary dead zones are chosen from calibration too);
       then `cim.shift_add` across input bits and slices;
+    * with `fine-tune-steps` > 0 (adc-less, a ReLU MLP as for `spiking`),
+      the closed-form scales of all layers are then tuned together: Adam on
+      the mean squared distance between the network's outputs and the
+      exact integer network's on the calibration inputs, with the forward
+      pass on the simulated crossbars and sense amplifiers and a
+      straight-through estimator (readouts and input quantizers as the
+      identity) in the backward pass; a remark reports the error before
+      and after;
     * digital corrections: `2^(a-1) * sum_i w[i, j]` for the unsigned
       codes and, with `mapping=offset`, `2^(w-1) * sum_i u[i]`.
+
+    `backend=spiking` converts a ReLU MLP (a chain of such qlinears with
+    `tosa.clamp` at 0 between them, the first reading the function's
+    input, the last one's result returned) into a rate-coded spiking
+    network over `steps` time steps: integrate-and-fire encoders turn the
+    input into spike trains (rate `x / lambda_0`), every layer reads one
+    spike per input row and step on crossbars with `input_bits = 1`,
+    its readout (`spiking-readout`: sense amplifiers with fitted scales,
+    or exact) times `lambda_{l-1} * scale_j` plus the bias is the current
+    into LIF neurons (`beta = 1`, soft reset) whose threshold `lambda_l` is
+    the `percentile` of the layer's positive calibration activations
+    (threshold balancing), and the last layer's currents averaged over the
+    steps are the logits. The integer weights and scales are the
+    qlinears'; activations are not quantized (they are spike rates).
 
     Every op carries the layer's name (the weight parameter's, without its
     `.int<bits>` suffix), under which the simulator counts events.
@@ -50,7 +72,7 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
   let options = [
     Option<"backend", "backend", "std::string", "\"adc\"",
-           "ideal, adc or adc-less">,
+           "ideal, adc, adc-less or spiking">,
     Option<"rows", "rows", "int64_t", "128", "Crossbar rows">,
     Option<"cols", "cols", "int64_t", "128", "Crossbar columns (cells)">,
     Option<"cellBits", "cell-bits", "int64_t", "1", "Bits per cell">,
@@ -63,6 +85,19 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
            "Columns sharing one ADC (adc)">,
     Option<"sense", "sense", "std::string", "\"binary\"",
            "Sense amplifiers (adc-less): binary or ternary">,
+    Option<"fineTuneSteps", "fine-tune-steps", "int64_t", "0",
+           "adc-less: Adam steps of straight-through fine-tuning of the "
+           "closed-form scales of whole ReLU MLPs (0: closed form only)">,
+    Option<"fineTuneRate", "fine-tune-rate", "double", "0.02",
+           "Fine-tuning step size relative to each layer's mean scale">,
+    Option<"steps", "steps", "int64_t", "32",
+           "Time steps of the spiking backend">,
+    Option<"spikingReadout", "spiking-readout", "std::string", "\"sense\"",
+           "Spiking readout: sense (ADC-less sense amplifiers, `sense` "
+           "decides binary or ternary) or ideal (exact partial sums)">,
+    Option<"percentile", "percentile", "double", "99.9",
+           "Threshold balancing: percentile of each layer's positive "
+           "calibration activations taken as its maximum">,
     Option<"calibration", "calibration", "std::string", "\"\"",
            "Safetensors of each layer's float inputs (needed by adc-less)">,
     Option<"calibrationSamples", "calibration-samples", "int64_t", "256",

@@ -37,6 +37,15 @@ struct QLinearPiece {
 using QLinearProduct = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, const QLinearPiece &)>;
 
+/// A [rows, out / 2] tensor of byte pairs as [rows, out] i8: column 2j is
+/// the low nibble of byte j, column 2j + 1 the high one, sign-extended.
+mlir::Value unpackNibbles(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value packed, int64_t out);
+
+/// Weight range `r` of `op` as [rows, out] i8 (unpacked when packed).
+mlir::Value weightRangeMatrix(mlir::OpBuilder &b, mlir::Location loc,
+                              QLinearOp op, unsigned r);
+
 /// Replaces `op` by linalg on tensors, computing each piece's products with
 /// `product`.
 mlir::LogicalResult lowerQLinear(QLinearOp op, mlir::PatternRewriter &rewriter,

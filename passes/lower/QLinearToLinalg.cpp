@@ -23,19 +23,9 @@
 using namespace mlir;
 
 namespace resq {
-namespace {
 
 using utils::IteratorType;
 
-/// An activation range's integers and their per-(token, group) parameters:
-/// x = scale * (code - zero), zero already shifted like the codes.
-struct QuantizedInput {
-  Value scale; // [tokens, groups] f32
-  Value zero;  // [tokens, groups] f32
-};
-
-/// A [rows, out / 2] tensor of byte pairs as [rows, out] i8: column 2j is
-/// the low nibble of byte j, column 2j + 1 the high one, sign-extended.
 Value unpackNibbles(OpBuilder &b, Location loc, Value packed, int64_t out) {
   auto type = cast<RankedTensorType>(packed.getType());
   int64_t rows = type.getShape()[0], half = type.getShape()[1];
@@ -63,6 +53,21 @@ Value unpackNibbles(OpBuilder &b, Location loc, Value packed, int64_t out) {
       b, loc, RankedTensorType::get({rows, out}, b.getI8Type()), unpacked,
       SmallVector<ReassociationIndices>{{0}, {1, 2}});
 }
+
+Value weightRangeMatrix(OpBuilder &b, Location loc, QLinearOp op, unsigned r) {
+  Value w = op.getWeights()[r];
+  return op.isPacked(r) ? unpackNibbles(b, loc, w, op.getType().getShape().back())
+                        : w;
+}
+
+namespace {
+
+/// An activation range's integers and their per-(token, group) parameters:
+/// x = scale * (code - zero), zero already shifted like the codes.
+struct QuantizedInput {
+  Value scale; // [tokens, groups] f32
+  Value zero;  // [tokens, groups] f32
+};
 
 /// Slice `sizes` of `value` at `offsets` (unit strides).
 Value slice(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> offsets,

@@ -4,6 +4,7 @@
 
 #include "resq/cimsim/CimStats.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -64,10 +65,10 @@ PricedLayer price(const cim::CostParameters &defaults,
     break;
   default:
     readout.kind = cimsim::ReadoutKind::Ideal;
-    layer.readout = "ideal";
+    layer.readout = stats.crossbars ? "ideal" : "";
   }
   if (stats.lif_updates)
-    layer.readout += " + LIF";
+    layer.readout += layer.readout.empty() ? "LIF" : " + LIF";
   cimsim::CrossbarConfig config = configOf(stats);
   cim::LayerCost total = cim::priceLayer(params, config, stats.crossbars,
                                          events, readout, stats.input_bits);
@@ -128,10 +129,14 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
   std::vector<PricedLayer> layers;
   for (int64_t i = 0, e = resq_cim_stats_count(); i < e; ++i) {
     resq_cim_layer_stats stats;
-    if (resq_cim_stats_get(i, &stats) == 0 && stats.crossbars > 0)
+    // Layers with crossbars, and neurons without (a spiking input encoder).
+    if (resq_cim_stats_get(i, &stats) == 0 &&
+        (stats.crossbars > 0 || stats.lif_updates > 0))
       layers.push_back(price(params, stats, summary.inferences));
   }
-  if (layers.empty()) {
+  if (llvm::none_of(layers, [](const PricedLayer &layer) {
+        return layer.stats.crossbars > 0;
+      })) {
     error = "--target cim: no layer ran on crossbars (compile the model with "
             "resq-compile --target cim)";
     return false;
@@ -154,8 +159,10 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
   llvm::json::Array jsonLayers;
   for (const PricedLayer &layer : layers) {
     const cim::LayerCost &c = layer.cost;
-    std::string shape =
-        std::to_string(layer.stats.k) + "x" + std::to_string(layer.stats.n);
+    std::string shape = layer.stats.crossbars
+                            ? std::to_string(layer.stats.k) + "x" +
+                                  std::to_string(layer.stats.n)
+                            : "-";
     os << llvm::format(
         "%-12s %9s %6lld %4.0f%% %-14s %9.1f %9.1f %9.1f %9.1f "
         "%9.1f %9.1f %9.1f %10.1f %10.1f %9.4f\n",
