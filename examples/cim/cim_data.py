@@ -30,7 +30,8 @@ DIGITS_SPLIT_SEED = 7
 DIGITS_TEST = 360
 
 
-def _read_idx(path):
+def read_idx(path):
+    """The array of an IDX file (gzip-compressed, as Debian ships them)."""
     with gzip.open(path, "rb") as f:
         data = f.read()
     dims = data[3]
@@ -57,8 +58,8 @@ def load(dataset, split):
             raise FileNotFoundError(
                 f"{FASHION_DIR} is missing: apt-get install dataset-fashion-mnist")
         prefix = "t10k" if split == "test" else "train"
-        images = _read_idx(os.path.join(FASHION_DIR, f"{prefix}-images-idx3-ubyte.gz"))
-        labels = _read_idx(os.path.join(FASHION_DIR, f"{prefix}-labels-idx1-ubyte.gz"))
+        images = read_idx(os.path.join(FASHION_DIR, f"{prefix}-images-idx3-ubyte.gz"))
+        labels = read_idx(os.path.join(FASHION_DIR, f"{prefix}-labels-idx1-ubyte.gz"))
         return (images.reshape(-1, 784).astype(np.float32) / 255.0,
                 labels.astype(np.int64))
     raise ValueError(f"dataset must be digits or fashion, not {dataset!r}")

@@ -22,7 +22,6 @@ a dynamic batch dimension. Writes <name>.onnx and <name>.json (architecture,
 data checksums, epochs, test accuracy in float32).
 """
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -30,16 +29,10 @@ import os
 import numpy as np
 import torch
 
+from cim_data import read_idx
+
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def sha256(path):

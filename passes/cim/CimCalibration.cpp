@@ -38,33 +38,60 @@ std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
 
 std::pair<double, double>
 partialSumRange(const cimsim::ProgrammedMatrix &matrix,
-                const std::vector<uint32_t> &codes, int64_t m) {
+                const std::vector<uint32_t> &codes, int64_t m,
+                double coverage) {
   const cimsim::CrossbarConfig &config = matrix.config();
   const int64_t k = matrix.inputs();
   std::vector<uint8_t> bits(k);
   std::vector<int32_t> sums(matrix.rowTiles() * config.slices() *
                             matrix.outputs());
-  double low = std::numeric_limits<double>::infinity(), high = -low;
+  // Partial sums are integers of at most fullScale in magnitude: count them.
+  const int64_t full = config.fullScale();
+  std::vector<int64_t> histogram(2 * full + 1, 0);
+  int64_t total = 0;
   for (int64_t row = 0; row < m; ++row)
     for (int b = 0; b < config.inputBits; ++b) {
       for (int64_t i = 0; i < k; ++i)
         bits[i] = (codes[row * k + i] >> b) & 1;
       matrix.partialSums(bits.data(), sums.data());
-      auto [lo, hi] = std::minmax_element(sums.begin(), sums.end());
-      low = std::min(low, double(*lo));
-      high = std::max(high, double(*hi));
+      for (int32_t sum : sums)
+        ++histogram[std::clamp<int64_t>(sum, -full, full) + full];
+      total += int64_t(sums.size());
     }
-  if (low > high)
+  if (total == 0)
     return {0, 1};
-  if (low == high)
-    high = low + 1;
-  return {low, high};
+  // The narrowest range holding `coverage` percent: drop the same share of
+  // the total from each tail.
+  int64_t drop = int64_t(std::floor(total * (100.0 - coverage) / 200.0));
+  int64_t low = 0, high = 2 * full, seen = 0;
+  while (low < high && seen + histogram[low] <= drop)
+    seen += histogram[low++];
+  seen = 0;
+  while (high > low && seen + histogram[high] <= drop)
+    seen += histogram[high--];
+  double lo = double(low - full), hi = double(high - full);
+  if (lo == hi)
+    hi = lo + 1;
+  return {lo, hi};
+}
+
+std::pair<double, double> zeroAlignedAdcRange(double low, double high,
+                                              int64_t bits) {
+  const double levels = std::ldexp(1.0, int(bits)) - 1;
+  if (low >= 0) {
+    double step = std::max(1.0, high / levels);
+    return {0.0, step * levels};
+  }
+  const double half = std::ldexp(1.0, int(bits) - 1);
+  // Codes -half .. half - 1 around 0: the negative side has one more.
+  double step = std::max({1.0, -low / half, high / (half - 1)});
+  return {-half * step, (half - 1) * step};
 }
 
 cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
                                       cimsim::SenseMode mode,
                                       const std::vector<uint32_t> &codes,
-                                      int64_t m) {
+                                      int64_t m, bool offsets) {
   cimsim::ReadoutConfig readout;
   readout.kind = cimsim::ReadoutKind::SenseAmp;
   readout.sense = mode;
@@ -79,12 +106,17 @@ cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
     cimsim::ReadoutConfig candidate = readout;
     candidate.delta = delta;
     double residual = 0;
+    // Offsets only help binary readouts: a ternary zero means a zero
+    // partial sum, which an intercept would move away from 0.
+    bool intercept = offsets && mode == cimsim::SenseMode::Binary;
     candidate.alpha =
-        cimsim::fitSenseScales(matrix, candidate, codes.data(), m, &residual);
+        cimsim::fitSenseScales(matrix, candidate, codes.data(), m, &residual,
+                               intercept ? &candidate.offset : nullptr);
     if (residual < best) {
       best = residual;
       readout.delta = delta;
       readout.alpha = std::move(candidate.alpha);
+      readout.offset = std::move(candidate.offset);
     }
   }
   return readout;

@@ -27,18 +27,32 @@ namespace resq::cimcal {
 std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
                                  int64_t bits, bool symmetric, double clip);
 
-/// The smallest and largest partial sum of `codes` [m, k] on `matrix`.
+/// The range of the partial sums of `codes` [m, k] on `matrix` that holds
+/// `coverage` percent of them (100: the smallest and the largest), the
+/// same share cut from each tail.
 std::pair<double, double>
 partialSumRange(const cimsim::ProgrammedMatrix &matrix,
-                const std::vector<uint32_t> &codes, int64_t m);
+                const std::vector<uint32_t> &codes, int64_t m,
+                double coverage = 100.0);
+
+/// An ADC range for partial sums observed in [low, high] whose levels
+/// include 0 (most partial sums of sparse input bits are 0, and a grid
+/// without a zero level would bias every one of them) with a step of at
+/// least 1 (partial sums are integers): `bits` levels from
+/// -2^(bits-1) steps up when the sums are signed, from 0 otherwise.
+std::pair<double, double> zeroAlignedAdcRange(double low, double high,
+                                              int64_t bits);
 
 /// Sense-amplifier readout fitted to `codes`: theta 0 (differential partial
 /// sums are signed), for ternary the dead zone among a few candidates that
-/// leaves the smallest least-squares residual, and the closed-form scales.
+/// leaves the smallest least-squares residual, and the closed-form scales
+/// (binary readouts with per-column offsets when `offsets`: they read the
+/// many zero partial sums as -1, which the intercept corrects; a ternary
+/// zero is exact, and an intercept would move it).
 cimsim::ReadoutConfig fitSenseReadout(const cimsim::ProgrammedMatrix &matrix,
                                       cimsim::SenseMode mode,
                                       const std::vector<uint32_t> &codes,
-                                      int64_t m);
+                                      int64_t m, bool offsets);
 
 /// The `percentile` (0-100) of the positive values of `x` (0 when none):
 /// threshold balancing's robust maximum of an activation.

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/cim/CimBuilders.h"
 #include "passes/cim/CimCalibration.h"
 #include "passes/cim/Passes.h"
 #include "passes/cim/ScaleTuning.h"
@@ -106,8 +107,9 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
         backend != "spiking")
       return bad("backend must be ideal, adc, adc-less or spiking, not '" +
                  backend + "'");
-    if (spikingReadout != "sense" && spikingReadout != "ideal")
-      return bad("spiking-readout must be sense or ideal, not '" +
+    if (spikingReadout != "sense" && spikingReadout != "adc" &&
+        spikingReadout != "ideal")
+      return bad("spiking-readout must be sense, adc or ideal, not '" +
                  spikingReadout + "'");
     if (steps < 1)
       return bad("steps must be positive");
@@ -128,6 +130,8 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       return bad("adc-bits must be 1 to 16");
     if (columnsPerAdc < 1)
       return bad("columns-per-adc must be positive");
+    if (!(adcCoverage > 0 && adcCoverage <= 100))
+      return bad("adc-coverage must be in (0, 100]");
     if (calibrationSamples < 1)
       return bad("calibration-samples must be positive");
     if (backend == "adc-less" && mapping != "differential")
@@ -159,8 +163,9 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     cim::CrossbarAttr xbar = plan.crossbar;
     int64_t fullScale =
         xbar.getRows() * ((int64_t(1) << xbar.getCellBits()) - 1);
-    plan.adcLow = xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale;
-    plan.adcHigh = fullScale;
+    std::tie(plan.adcLow, plan.adcHigh) = cimcal::zeroAlignedAdcRange(
+        xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale, fullScale,
+        adcBits);
     if (!calibrationData || backend == "ideal")
       return success();
 
@@ -181,11 +186,14 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
         programmed(module, op, xbar, k, n);
     if (failed(matrix))
       return failure();
-    if (backend == "adc")
+    if (backend == "adc") {
+      auto [low, high] =
+          cimcal::partialSumRange(*matrix, codes, tokens, adcCoverage);
       std::tie(plan.adcLow, plan.adcHigh) =
-          cimcal::partialSumRange(*matrix, codes, tokens);
-    else
-      plan.sense = cimcal::fitSenseReadout(*matrix, senseMode(), codes, tokens);
+          cimcal::zeroAlignedAdcRange(low, high, adcBits);
+    } else
+      plan.sense = cimcal::fitSenseReadout(*matrix, senseMode(), codes, tokens,
+                                           senseOffsets);
     return success();
   }
 
@@ -314,9 +322,8 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       layer.crossbar = crossbarFor(&getContext(), range.getBits(), 1);
       layer.inputScale = lambdas[index];
       layer.threshold = index + 1 < lambdas.size() ? lambdas[index + 1] : 1.0;
-      layer.sense = spikingReadout == "sense";
-      if (layer.sense) {
-        // Scales fitted on the spike trains the layer will read: at most
+      if (spikingReadout != "ideal") {
+        // Readouts fitted on the spike trains the layer will read: at most
         // 4096 crossbar reads (calibration tokens x steps).
         const params::TensorInfo *info = inputs[index];
         int64_t tokens =
@@ -330,8 +337,17 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
             programmed(module, op, layer.crossbar, k, n);
         if (failed(matrix))
           return failure();
-        layer.readout = cimcal::fitSenseReadout(*matrix, senseMode(), spikes,
-                                                tokens * steps);
+        if (spikingReadout == "sense") {
+          layer.readout = cimcal::fitSenseReadout(*matrix, senseMode(), spikes,
+                                                  tokens * steps, senseOffsets);
+        } else {
+          layer.readout.kind = cimsim::ReadoutKind::Adc;
+          auto [low, high] = cimcal::partialSumRange(
+              *matrix, spikes, tokens * steps, adcCoverage);
+          std::tie(low, high) = cimcal::zeroAlignedAdcRange(low, high, adcBits);
+          layer.readout.adc = cimsim::Adc{int(adcBits), low, high};
+          layer.columnsPerAdc = columnsPerAdc;
+        }
       }
       layers.push_back(std::move(layer));
     }
@@ -387,21 +403,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     auto outType = RankedTensorType::get({tokens, n}, f32);
     Value y;
     if (backend == "adc-less") {
-      auto decisionsType =
-          RankedTensorType::get(sumsType.getShape(), b.getI8Type());
-      Value decisions = cim::SenseAmpOp::create(
-          b, loc, decisionsType, sums,
-          plan.sense.sense == cimsim::SenseMode::Ternary
-              ? cim::SenseMode::Ternary
-              : cim::SenseMode::Binary,
-          APFloat(plan.sense.theta), APFloat(plan.sense.delta), layer);
-      std::vector<float> alpha(plan.sense.alpha.begin(),
-                               plan.sense.alpha.end());
-      auto alphaType = RankedTensorType::get({tiles, slices, n}, f32);
-      Value scales = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(alphaType, ArrayRef<float>(alpha)));
-      y = cim::ScaleAccumulateOp::create(b, loc, outType, decisions, scales,
-                                         xbar.getCellBits(), layer);
+      y = senseAndScale(b, loc, sums, plan.sense, xbar.getCellBits(), layer);
     } else {
       if (backend == "adc")
         sums = cim::AdcOp::create(b, loc, sumsType, sums, adcBits,

@@ -23,7 +23,8 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
       `ideal` (exact partial sums, infinite ADC precision), `adc`
       (`cim.adc` of `adc-bits`, `columns-per-adc` columns per converter,
       over the partial sums' full scale, or over their calibrated range
-      when `calibration` is given), `adc-less` (HCiM: `cim.sense_amp`
+      when `calibration` is given: the range holding `adc-coverage`
+      percent of them), `adc-less` (HCiM: `cim.sense_amp`
       binary or ternary decisions and `cim.scale_accumulate` with one
       scale per row tile, slice and column fitted to calibration data in
       closed form; ternary dead zones are chosen from calibration too);
@@ -46,7 +47,7 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
     input into spike trains (rate `x / lambda_0`), every layer reads one
     spike per input row and step on crossbars with `input_bits = 1`,
     its readout (`spiking-readout`: sense amplifiers with fitted scales,
-    or exact) times `lambda_{l-1} * scale_j` plus the bias is the current
+    an ADC, or exact) times `lambda_{l-1} * scale_j` plus the bias is the current
     into LIF neurons (`beta = 1`, soft reset) whose threshold `lambda_l` is
     the `percentile` of the layer's positive calibration activations
     (threshold balancing), and the last layer's currents averaged over the
@@ -81,6 +82,9 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
     Option<"device", "device", "std::string", "\"reram\"",
            "Cell technology, for the cost model">,
     Option<"adcBits", "adc-bits", "int64_t", "7", "ADC resolution (adc)">,
+    Option<"adcCoverage", "adc-coverage", "double", "99.9",
+           "adc: percent of the calibration partial sums the ADC range "
+           "holds (100: their minimum to maximum; less clips the tails)">,
     Option<"columnsPerAdc", "columns-per-adc", "int64_t", "8",
            "Columns sharing one ADC (adc)">,
     Option<"sense", "sense", "std::string", "\"binary\"",
@@ -94,10 +98,16 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
            "Time steps of the spiking backend">,
     Option<"spikingReadout", "spiking-readout", "std::string", "\"sense\"",
            "Spiking readout: sense (ADC-less sense amplifiers, `sense` "
-           "decides binary or ternary) or ideal (exact partial sums)">,
+           "decides binary or ternary), adc (an `adc-bits` ADC over the "
+           "calibrated range, the baseline ADC-less designs are compared "
+           "with) or ideal (exact partial sums)">,
     Option<"percentile", "percentile", "double", "99.9",
            "Threshold balancing: percentile of each layer's positive "
            "calibration activations taken as its maximum">,
+    Option<"senseOffsets", "sense-offsets", "bool", "true",
+           "Binary sense amplifiers (adc-less, spiking): fit a per-column "
+           "offset with the scales (least squares with an intercept), added "
+           "digitally once per read">,
     Option<"calibration", "calibration", "std::string", "\"\"",
            "Safetensors of each layer's float inputs (needed by adc-less)">,
     Option<"calibrationSamples", "calibration-samples", "int64_t", "256",

@@ -68,6 +68,9 @@ void forward(const TunedLayer &layer, LayerPass &pass, int64_t samples,
       pass.q.assign(samples * partials, 0);
   }
   pass.z.assign(samples * n, 0);
+  // The fitted offsets stay as they are; only the scales are tuned.
+  const std::vector<double> offsets = layer.readout.columnOffsets(
+      matrix.rowTiles(), slices, n, config.bitsPerCell);
   std::vector<uint32_t> u;
   std::vector<uint8_t> bits(k);
   std::vector<int32_t> sums(partials);
@@ -99,6 +102,8 @@ void forward(const TunedLayer &layer, LayerPass &pass, int64_t samples,
       }
     }
     if (!exact) {
+      for (int64_t j = 0; j < n; ++j)
+        y[j] = offsets[j];
       for (int64_t index = 0; index < partials; ++index) {
         int s = int(index / n % slices);
         y[index % n] +=

@@ -14,6 +14,8 @@
 
 #include "passes/cim/Spiking.h"
 
+#include "passes/cim/CimBuilders.h"
+
 #include "dialects/cim/CimOps.h"
 #include "passes/lower/LinalgBuilders.h"
 #include "passes/lower/QLinearLowering.h"
@@ -161,24 +163,15 @@ void buildSpikingNetwork(ArrayRef<SpikingLayer> layers, int64_t steps,
         cim::MvmOp::create(b, loc, sumsType, levels, codes, xbar, name);
     auto productType = RankedTensorType::get({vectors, out}, f32);
     Value products;
-    if (layer.sense) {
-      Value decisions = cim::SenseAmpOp::create(
-          b, loc, RankedTensorType::get(sumsType.getShape(), b.getI8Type()),
-          sums,
-          layer.readout.sense == cimsim::SenseMode::Ternary
-              ? cim::SenseMode::Ternary
-              : cim::SenseMode::Binary,
-          APFloat(layer.readout.theta), APFloat(layer.readout.delta), name);
-      std::vector<float> alpha(layer.readout.alpha.begin(),
-                               layer.readout.alpha.end());
-      Value scales = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(
-              RankedTensorType::get({tiles, slices, out}, f32),
-              ArrayRef<float>(alpha)));
-      products = cim::ScaleAccumulateOp::create(
-          b, loc, productType, decisions, scales, xbar.getCellBits(), name);
+    if (layer.readout.kind == cimsim::ReadoutKind::SenseAmp) {
+      products =
+          senseAndScale(b, loc, sums, layer.readout, xbar.getCellBits(), name);
     } else {
+      if (layer.readout.kind == cimsim::ReadoutKind::Adc)
+        sums = cim::AdcOp::create(
+            b, loc, sumsType, sums, layer.readout.adc.bits,
+            APFloat(layer.readout.adc.low), APFloat(layer.readout.adc.high),
+            layer.columnsPerAdc, name);
       products = cim::ShiftAddOp::create(b, loc, productType, sums,
                                          xbar.getCellBits(), name);
     }

@@ -35,9 +35,10 @@ struct SpikingLayer {
   double inputScale = 1;
   /// The LIF threshold of the layer's neurons (unused for the last layer).
   double threshold = 1;
-  /// Sense amplifiers with these parameters, or exact partial sums.
-  bool sense = true;
+  /// Sense amplifiers (ReadoutKind::SenseAmp), an ADC (Adc: bits, range,
+  /// `columnsPerAdc`) or exact partial sums (Ideal).
   cimsim::ReadoutConfig readout;
+  int64_t columnsPerAdc = 8;
 };
 
 /// The layers of a ReLU MLP in `func`: every resq.qlinear, the first reading

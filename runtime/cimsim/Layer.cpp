@@ -3,6 +3,7 @@
 #include "resq/cimsim/Layer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace resq::cimsim {
 
@@ -81,6 +82,12 @@ void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
         }
       }
     });
+    if (readout.kind == ReadoutKind::SenseAmp && !readout.offset.empty()) {
+      std::vector<double> offsets = readout.columnOffsets(
+          matrix.rowTiles(), slices, n, config.bitsPerCell);
+      for (int64_t j = 0; j < n; ++j)
+        out[j] += offsets[j];
+    }
     if (config.mapping == Mapping::Offset) {
       double total = 0;
       for (int64_t i = 0; i < k; ++i)
@@ -91,13 +98,28 @@ void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
   }
 }
 
+std::vector<double> ReadoutConfig::columnOffsets(int64_t rowTiles, int slices,
+                                                 int64_t n,
+                                                 int cellBits) const {
+  std::vector<double> columns(n, 0.0);
+  if (offset.empty())
+    return columns;
+  for (int64_t index = 0; index < rowTiles * slices * n; ++index) {
+    int s = int(index / n % slices);
+    columns[index % n] += std::ldexp(offset[index], s * cellBits);
+  }
+  return columns;
+}
+
 std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
                                    const ReadoutConfig &readout,
                                    const uint32_t *x, int64_t m,
-                                   double *residual) {
+                                   double *residual,
+                                   std::vector<double> *offsets) {
   const int64_t partials =
       matrix.rowTiles() * matrix.config().slices() * matrix.outputs();
   std::vector<double> pq(partials, 0.0), qq(partials, 0.0), pp(partials, 0.0);
+  std::vector<double> ps(partials, 0.0), qs(partials, 0.0);
   std::vector<double> exact(partials), read(partials);
   Events ignored;
   for (int64_t row = 0; row < m; ++row) {
@@ -117,16 +139,37 @@ std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
       pq[index] += exact[index] * read[index];
       qq[index] += read[index] * read[index];
       pp[index] += exact[index] * exact[index];
+      ps[index] += exact[index];
+      qs[index] += read[index];
     }
   }
   std::vector<double> alpha(partials, 1.0);
+  if (offsets)
+    offsets->assign(partials, 0.0);
   double remaining = 0;
+  const int64_t n = matrix.outputs();
+  const int slices = matrix.config().slices();
   for (int64_t index = 0; index < partials; ++index) {
-    if (qq[index] > 0)
-      alpha[index] = pq[index] / qq[index];
-    // sum (P - a Q)^2 = PP - 2 a PQ + a^2 QQ.
-    remaining += pp[index] - 2 * alpha[index] * pq[index] +
-                 alpha[index] * alpha[index] * qq[index];
+    // A slice's error weighs into the output with its significance 2^(s c).
+    double significance = std::ldexp(1.0, 2 * int(index / n % slices) *
+                                              matrix.config().bitsPerCell);
+    if (!offsets) {
+      if (qq[index] > 0)
+        alpha[index] = pq[index] / qq[index];
+      // sum (P - a Q)^2 = PP - 2 a PQ + a^2 QQ.
+      remaining += significance * (pp[index] - 2 * alpha[index] * pq[index] +
+                                   alpha[index] * alpha[index] * qq[index]);
+      continue;
+    }
+    // Centred sums: P ~ a Q + o.
+    double cpq = pq[index] - ps[index] * qs[index] / double(m);
+    double cqq = qq[index] - qs[index] * qs[index] / double(m);
+    double cpp = pp[index] - ps[index] * ps[index] / double(m);
+    alpha[index] = cqq > 1e-9 * std::max(1.0, qq[index]) ? cpq / cqq : 0.0;
+    (*offsets)[index] = (ps[index] - alpha[index] * qs[index]) / double(m);
+    remaining +=
+        significance * std::max(0.0, cpp - 2 * alpha[index] * cpq +
+                                         alpha[index] * alpha[index] * cqq);
   }
   if (residual)
     *residual = remaining;

@@ -257,7 +257,7 @@ TEST(Layer, FitResidualIsTheLeastSquaresError) {
   const int64_t partials = 3 * 4 * f.n;
   std::vector<uint8_t> bits(f.k);
   std::vector<int32_t> sums(partials);
-  double expected = 0, shifted = 0;
+  double expected = 0, shifted = 0; // weighted by 4^s (1-bit cells)
   for (int64_t row = 0; row < f.m; ++row) {
     std::vector<double> p(partials, 0.0), q(partials, 0.0);
     for (int b = 0; b < 8; ++b) {
@@ -273,8 +273,9 @@ TEST(Layer, FitResidualIsTheLeastSquaresError) {
     for (int64_t index = 0; index < partials; ++index) {
       double e = p[index] - alpha[index] * q[index];
       double s = p[index] - 1.1 * alpha[index] * q[index];
-      expected += e * e;
-      shifted += s * s;
+      double significance = std::ldexp(1.0, 2 * int(index / f.n % 4));
+      expected += significance * e * e;
+      shifted += significance * s * s;
     }
   }
   EXPECT_NEAR(residual, expected, 1e-9 * expected);
@@ -390,6 +391,32 @@ TEST(CApi, ReadoutsAndLif) {
   resq_cim_lif(currents, 3, 2, 1.0, 1.0, 0, spikes);
   EXPECT_EQ(std::vector<uint8_t>(spikes, spikes + 6),
             (std::vector<uint8_t>{0, 0, 1, 1, 0, 1}));
+}
+
+} // namespace
+
+namespace {
+
+TEST(Layer, OffsetsLowerTheFitError) {
+  LayerFixture f(Mapping::Differential);
+  for (SenseMode mode : {SenseMode::Binary, SenseMode::Ternary}) {
+    ReadoutConfig readout;
+    readout.kind = ReadoutKind::SenseAmp;
+    readout.sense = mode;
+    readout.delta = mode == SenseMode::Ternary ? 0.5 : 0;
+    double plain = 0, withOffsets = 0;
+    readout.alpha = fitSenseScales(f.matrix, readout, f.x.data(), f.m, &plain);
+    std::vector<double> y(f.m * f.n);
+    Events events;
+    runLayer(f.matrix, readout, f.x.data(), f.m, y.data(), events);
+    double errorPlain = f.relativeError(y);
+    readout.alpha = fitSenseScales(f.matrix, readout, f.x.data(), f.m,
+                                   &withOffsets, &readout.offset);
+    runLayer(f.matrix, readout, f.x.data(), f.m, y.data(), events);
+    double errorOffsets = f.relativeError(y);
+    EXPECT_LE(withOffsets, plain);
+    EXPECT_LT(errorOffsets, errorPlain * 1.05);
+  }
 }
 
 } // namespace

@@ -37,6 +37,15 @@ struct ReadoutConfig {
   /// SenseAmp: one scale per row tile, slice and output column
   /// ([rowTiles][slices][n]); see fitSenseScales.
   std::vector<double> alpha;
+  /// SenseAmp, optional: an offset per row tile, slice and column, added
+  /// digitally once per input vector (y_j += 2^(s c) offset[t, s, j]): the
+  /// intercept of the least-squares fit (a binary readout reads the many
+  /// zero partial sums of sparse input bits as -1). Empty: none.
+  std::vector<double> offset;
+
+  /// sum_{t, s} 2^(s c) offset[t, s, j] per column j (zeros when none).
+  std::vector<double> columnOffsets(int64_t rowTiles, int slices, int64_t n,
+                                    int cellBits) const;
 };
 
 /// What a layer's execution did, for the energy and latency model.
@@ -68,13 +77,17 @@ void runLayer(const ProgrammedMatrix &matrix, const ReadoutConfig &readout,
 /// the alpha minimizing sum over samples of (P - alpha Q)^2, where
 /// P = sum_b 2^b p_b is the slice's exact contribution over the input bits
 /// and Q = sum_b 2^b q_b its sense-amp readout; closed form
-/// alpha = sum P Q / sum Q^2 (1 where Q is always 0). When `residual` is
-/// given, it receives the remaining sum of (P - alpha Q)^2 over every
-/// scale, which compares readouts (e.g. ternary dead zones).
+/// alpha = sum P Q / sum Q^2 (1 where Q is always 0). With `offsets`, the
+/// fit has an intercept, P ~ alpha Q + offset (alpha = cov(P, Q) / var(Q),
+/// offset = mean P - alpha mean Q), written there. When `residual` is
+/// given, it receives the remaining sum of squares over every scale,
+/// weighted by the slice's squared significance 4^(s c), which compares
+/// readouts (e.g. ternary dead zones).
 std::vector<double> fitSenseScales(const ProgrammedMatrix &matrix,
                                    const ReadoutConfig &readout,
                                    const uint32_t *x, int64_t m,
-                                   double *residual = nullptr);
+                                   double *residual = nullptr,
+                                   std::vector<double> *offsets = nullptr);
 
 } // namespace resq::cimsim
 
