@@ -2,8 +2,11 @@
 
 #include "resq/cim/CostModel.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -55,7 +58,64 @@ bool CostParameters::loadJson(const std::string &text, std::string &error) {
     error = "the cost parameters must be a JSON object";
     return false;
   }
-  for (const auto &[key, value] : *object) {
+  return apply(*object, error);
+}
+
+bool CostParameters::loadYaml(const std::string &text, std::string &error) {
+  llvm::SourceMgr sources;
+  std::string diagnostics;
+  llvm::raw_string_ostream diagnosticStream(diagnostics);
+  llvm::yaml::Stream stream(text, sources, /*ShowColors=*/false);
+  sources.setDiagHandler(
+      [](const llvm::SMDiagnostic &diagnostic, void *context) {
+        *static_cast<std::string *>(context) += diagnostic.getMessage().str();
+      },
+      &diagnostics);
+  llvm::yaml::document_iterator document = stream.begin();
+  auto *mapping =
+      document != stream.end()
+          ? llvm::dyn_cast_or_null<llvm::yaml::MappingNode>(document->getRoot())
+          : nullptr;
+  if (!mapping) {
+    error = "the cost parameters must be a YAML mapping of names to numbers" +
+            (diagnostics.empty() ? std::string() : ": " + diagnostics);
+    return false;
+  }
+  llvm::json::Object object;
+  for (llvm::yaml::KeyValueNode &entry : *mapping) {
+    auto *key = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getKey());
+    auto *value =
+        llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getValue());
+    llvm::SmallString<32> keyStorage, valueStorage;
+    double number = 0;
+    if (!key || !value ||
+        value->getValue(valueStorage).trim().getAsDouble(number)) {
+      error = "every YAML cost parameter must be 'name: number'" +
+              (diagnostics.empty() ? std::string() : ": " + diagnostics);
+      return false;
+    }
+    std::string name = key->getValue(keyStorage).str();
+    if (name == "columns_per_adc" && number == std::floor(number))
+      object[name] = int64_t(number);
+    else
+      object[name] = number;
+  }
+  if (!diagnostics.empty()) {
+    error = "invalid YAML: " + diagnostics;
+    return false;
+  }
+  return apply(object, error);
+}
+
+bool CostParameters::loadConfig(const std::string &text, std::string &error) {
+  llvm::StringRef trimmed = llvm::StringRef(text).ltrim();
+  return trimmed.starts_with("{") ? loadJson(text, error)
+                                  : loadYaml(text, error);
+}
+
+bool CostParameters::apply(const llvm::json::Object &object,
+                           std::string &error) {
+  for (const auto &[key, value] : object) {
     if (key == "columns_per_adc") {
       std::optional<int64_t> columns = value.getAsInteger();
       if (!columns || *columns < 1) {

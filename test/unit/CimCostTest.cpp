@@ -111,4 +111,26 @@ TEST(CimCost, JsonOverridesAndErrors) {
   EXPECT_NE(error.find("invalid JSON"), std::string::npos);
 }
 
+TEST(CimCost, YamlOverridesAndErrors) {
+  CostParameters params;
+  std::string error;
+  ASSERT_TRUE(params.loadConfig("# a 30 uW ADC base\nadc_power_base_uw: 30\n"
+                                "columns_per_adc: 4\nlif_energy_pj: 2.5\n",
+                                error))
+      << error;
+  EXPECT_EQ(params.adcPowerBaseUw, 30);
+  EXPECT_EQ(params.columnsPerAdc, 4);
+  EXPECT_EQ(params.lifEnergyPj, 2.5);
+  // loadConfig reads JSON too.
+  ASSERT_TRUE(params.loadConfig(R"( {"lif_energy_pj": 1})", error)) << error;
+  EXPECT_EQ(params.lifEnergyPj, 1);
+
+  EXPECT_FALSE(params.loadYaml("adc_bits: 4\n", error));
+  EXPECT_EQ(error, "unknown cost parameter 'adc_bits'");
+  EXPECT_FALSE(params.loadYaml("read_voltage: high\n", error));
+  EXPECT_EQ(error, "every YAML cost parameter must be 'name: number'");
+  EXPECT_FALSE(params.loadYaml("- 1\n- 2\n", error));
+  EXPECT_EQ(error.find("the cost parameters must be a YAML mapping"), 0u);
+}
+
 } // namespace

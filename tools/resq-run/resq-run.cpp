@@ -131,8 +131,9 @@ static cl::opt<uint64_t> cimSeed("cim-seed",
                                  cl::init(0), cl::cat(category));
 static cl::opt<std::string> cimCost(
     "cim-cost",
-    cl::desc("JSON object overriding cost-model parameters (names as in "
-             "docs/cim.md, e.g. {\"adc_power_base_uw\": 30})"),
+    cl::desc("JSON object or YAML mapping overriding cost-model parameters "
+             "(names as in docs/cim.md, e.g. {\"adc_power_base_uw\": 30} or "
+             "adc_power_base_uw: 30)"),
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     cimReportJson("cim-report",
@@ -382,7 +383,7 @@ static int runInputs(run::LoadedModel &model,
       if (!text)
         return fail("--cim-cost: cannot read '" + cimCost +
                     "': " + text.getError().message());
-      if (!costs.loadJson((*text)->getBuffer().str(), error))
+      if (!costs.loadConfig((*text)->getBuffer().str(), error))
         return fail("--cim-cost " + cimCost + ": " + error);
       summary.costSource = "65 nm defaults with " + cimCost;
     }

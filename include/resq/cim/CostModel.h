@@ -23,6 +23,10 @@
 
 #include <cstdint>
 #include <string>
+
+namespace llvm::json {
+class Object;
+} // namespace llvm::json
 #include <vector>
 
 namespace resq::cim {
@@ -73,8 +77,15 @@ struct CostParameters {
   /// above (snake_case, e.g. "adc_power_per_bit_uw"); unknown keys are
   /// errors. Returns false with `error` set.
   bool loadJson(const std::string &text, std::string &error);
+  /// The same overrides as a YAML mapping (`adc_power_base_uw: 30`).
+  bool loadYaml(const std::string &text, std::string &error);
+  /// JSON when the text starts with '{', else YAML.
+  bool loadConfig(const std::string &text, std::string &error);
   /// The parameters as the JSON object loadJson reads.
   std::string toJson() const;
+
+private:
+  bool apply(const llvm::json::Object &object, std::string &error);
 };
 
 /// How a layer's partial sums are read out, for pricing.
