@@ -83,6 +83,7 @@ _mlir_ciface_resq_cim_op_mvm(StridedMemRef<int8_t, 3> *levels,
                      : resq::cimsim::bitSerialPartialSums(
                            varied.data(), levels->data(), inputs->data(), m, k,
                            n, int(slices), rows, inputBits, sums->data());
+  session::addReadNoise(name, sums->data(), sums->count());
   int64_t logical = mapping == 0 ? cols / 2 : cols;
   int64_t crossbars = ceilDiv(k, rows) * ceilDiv(n, logical) * slices;
   session::update(name, [&](resq_cim_layer_stats &stats) {

@@ -24,6 +24,10 @@ struct State {
   std::map<std::string, resq_cim_layer_stats *> byName;
   double sigma = 0;
   uint64_t seed = 0;
+  double readSigma = 0;
+  uint64_t readSeed = 0;
+  /// Reads per layer name, so that every read draws fresh noise.
+  std::map<std::string, uint64_t> reads;
 };
 
 State &state() {
@@ -80,6 +84,24 @@ std::vector<float> variedCells(const std::string &name, const int8_t *levels,
   return cells;
 }
 
+void addReadNoise(const std::string &name, float *sums, int64_t count) {
+  double sigma;
+  uint64_t seed, read;
+  {
+    State &s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    sigma = s.readSigma;
+    seed = s.readSeed;
+    read = s.reads[name]++;
+  }
+  if (sigma <= 0)
+    return;
+  std::mt19937_64 rng(seed ^ hashName(name) ^ (read * 0x9E3779B97F4A7C15ull));
+  std::normal_distribution<double> normal(0.0, sigma);
+  for (int64_t index = 0; index < count; ++index)
+    sums[index] += float(normal(rng));
+}
+
 } // namespace resq::cimsim::session
 
 using namespace resq::cimsim::session;
@@ -104,6 +126,18 @@ void resq_cim_stats_reset(void) {
   std::lock_guard<std::mutex> lock(s.mutex);
   s.layers.clear();
   s.byName.clear();
+  s.reads.clear();
+}
+
+int resq_cim_set_read_noise(double sigma, uint64_t seed) {
+  if (!(sigma >= 0))
+    return -1;
+  State &s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  s.readSigma = sigma;
+  s.readSeed = seed;
+  s.reads.clear();
+  return 0;
 }
 
 int resq_cim_set_variation(double sigma, uint64_t seed) {

@@ -27,6 +27,10 @@ void update(const std::string &name,
 std::vector<float> variedCells(const std::string &name, const int8_t *levels,
                                int64_t count);
 
+/// Adds the current read noise to `count` partial sums of one cim.mvm of
+/// layer `name` (nothing when it is off).
+void addReadNoise(const std::string &name, float *sums, int64_t count);
+
 } // namespace resq::cimsim::session
 
 #endif // RESQ_RUNTIME_CIMSIM_SESSION_H

@@ -148,6 +148,9 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
   if (summary.sigma > 0)
     os << llvm::format("; conductance variation sigma %g (seed %llu)",
                        summary.sigma, (unsigned long long)summary.seed);
+  if (summary.readNoise > 0)
+    os << llvm::format("; read noise sigma %g (seed %llu)", summary.readNoise,
+                       (unsigned long long)summary.seed);
   os << "\n";
   os << llvm::format("%-12s %9s %6s %5s %-14s %9s %9s %9s %9s %9s %9s %9s "
                      "%10s %10s %9s\n",
@@ -197,6 +200,7 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
   llvm::json::Object report{
       {"inferences", summary.inferences},
       {"sigma", summary.sigma},
+      {"read_noise", summary.readNoise},
       {"seed", int64_t(summary.seed)},
       {"cost_model", summary.costSource},
       {"layers", std::move(jsonLayers)},

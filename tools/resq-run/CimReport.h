@@ -27,7 +27,7 @@ struct CimRunSummary {
   /// Top-1 accuracy against --labels, and how many labels.
   std::optional<double> accuracy;
   int64_t labels = 0;
-  double sigma = 0;
+  double sigma = 0, readNoise = 0;
   uint64_t seed = 0;
   std::string costSource;
 };

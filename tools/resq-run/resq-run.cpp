@@ -127,8 +127,14 @@ static cl::opt<double> cimSigma(
              "1 + sigma N(0, 1)), drawn per layer (default 0: ideal devices)"),
     cl::init(0.0), cl::cat(category));
 static cl::opt<uint64_t> cimSeed("cim-seed",
-                                 cl::desc("Seed of the conductance variation"),
+                                 cl::desc("Seed of the conductance variation "
+                                          "and the read noise"),
                                  cl::init(0), cl::cat(category));
+static cl::opt<double> cimReadNoise(
+    "cim-read-noise",
+    cl::desc("Read noise: every partial sum of every crossbar read gets an "
+             "independent N(0, S^2), in cell-level units (default 0)"),
+    cl::init(0.0), cl::cat(category));
 static cl::opt<std::string> cimCost(
     "cim-cost",
     cl::desc("JSON object or YAML mapping overriding cost-model parameters "
@@ -389,11 +395,16 @@ static int runInputs(run::LoadedModel &model,
     }
     if (resq_cim_set_variation(cimSigma, cimSeed) != 0)
       return fail("--cim-sigma must be at least 0");
+    if (resq_cim_set_read_noise(cimReadNoise, cimSeed) != 0)
+      return fail("--cim-read-noise must be at least 0");
     summary.sigma = cimSigma;
+    summary.readNoise = cimReadNoise;
     summary.seed = cimSeed;
     resq_cim_stats_reset();
-  } else if (cimSigma != 0 || !cimCost.empty() || !cimReportJson.empty()) {
-    return fail("--cim-sigma, --cim-cost and --cim-report need --target cim");
+  } else if (cimSigma != 0 || cimReadNoise != 0 || !cimCost.empty() ||
+             !cimReportJson.empty()) {
+    return fail("--cim-sigma, --cim-read-noise, --cim-cost and --cim-report "
+                "need --target cim");
   }
   auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < std::max(1, repeat.getValue()); ++r)

@@ -49,6 +49,13 @@ void resq_cim_stats_reset(void);
  * sigma 0 restores ideal devices. Returns 0, or -1 for sigma < 0. */
 int resq_cim_set_variation(double sigma, uint64_t seed);
 
+/* Read noise of every cim.mvm from now on: each partial sum of each read
+ * gets an independent N(0, sigma^2) (in cell-level units), drawn from
+ * `seed`, the layer's name and the layer's read count (a rerun in the same
+ * order draws the same noise). sigma 0 turns it off. Returns 0, or -1 for
+ * sigma < 0. */
+int resq_cim_set_read_noise(double sigma, uint64_t seed);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
