@@ -19,12 +19,10 @@
 #include "dialects/resq/ResqOps.h"
 #include "passes/common/LayerNames.h"
 #include "passes/common/ModuleParams.h"
-#include "passes/lower/LinalgBuilders.h"
 #include "passes/lower/QLinearLowering.h"
 #include "resq/params/Archive.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -40,15 +38,6 @@ using namespace resq;
 
 namespace {
 
-using utils::IteratorType;
-
-/// How one layer's partial sums are read out.
-struct LayerPlan {
-  std::string name;
-  cim::CrossbarAttr crossbar;
-  double adcLow = 0, adcHigh = 0;
-  cimsim::ReadoutConfig sense;
-};
 
 /// Why `op` cannot run on crossbars, or empty.
 std::string ineligible(QLinearOp op) {
@@ -163,9 +152,14 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     cim::CrossbarAttr xbar = plan.crossbar;
     int64_t fullScale =
         xbar.getRows() * ((int64_t(1) << xbar.getCellBits()) - 1);
-    std::tie(plan.adcLow, plan.adcHigh) = cimcal::zeroAlignedAdcRange(
+    plan.columnsPerAdc = columnsPerAdc;
+    plan.readout.kind = backend == "adc"        ? cimsim::ReadoutKind::Adc
+                        : backend == "adc-less" ? cimsim::ReadoutKind::SenseAmp
+                                                : cimsim::ReadoutKind::Ideal;
+    auto [fullLow, fullHigh] = cimcal::zeroAlignedAdcRange(
         xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale, fullScale,
         adcBits);
+    plan.readout.adc = cimsim::Adc{int(adcBits), fullLow, fullHigh};
     if (!calibrationData || backend == "ideal")
       return success();
 
@@ -189,11 +183,12 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     if (backend == "adc") {
       auto [low, high] =
           cimcal::partialSumRange(*matrix, codes, tokens, adcCoverage);
-      std::tie(plan.adcLow, plan.adcHigh) =
+      std::tie(plan.readout.adc.low, plan.readout.adc.high) =
           cimcal::zeroAlignedAdcRange(low, high, adcBits);
-    } else
-      plan.sense = cimcal::fitSenseReadout(*matrix, senseMode(), codes, tokens,
-                                           senseOffsets);
+    } else {
+      plan.readout = cimcal::fitSenseReadout(*matrix, senseMode(), codes,
+                                             tokens, senseOffsets);
+    }
     return success();
   }
 
@@ -355,119 +350,6 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     return success();
   }
 
-  /// The crossbar products of the one piece of an eligible qlinear: f32
-  /// [1, tokens, out].
-  Value crossbarProduct(OpBuilder &b, Location loc, const QLinearPiece &piece,
-                        const LayerPlan &plan) {
-    MLIRContext *context = b.getContext();
-    Type f32 = b.getF32Type(), i32 = b.getI32Type();
-    StringAttr layer = b.getStringAttr(plan.name);
-    cim::CrossbarAttr xbar = plan.crossbar;
-    auto codesType = cast<RankedTensorType>(piece.codes.getType());
-    auto weightsType = cast<RankedTensorType>(piece.weights.getType());
-    int64_t tokens = codesType.getShape()[1], k = codesType.getShape()[2],
-            n = weightsType.getShape()[2];
-    SmallVector<ReassociationIndices> dropGroup = {{0, 1}, {2}};
-    Value codes = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({tokens, k}, b.getI8Type()), piece.codes,
-        dropGroup);
-    Value weights = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({k, n}, b.getI8Type()), piece.weights,
-        dropGroup);
-
-    // Unsigned codes: u = code + 2^(a-1) (the CPU's i8 codes are shifted by
-    // that much when asymmetric and signed when symmetric).
-    int64_t shift = int64_t(1) << (piece.inputBits - 1);
-    auto unsignedType = RankedTensorType::get({tokens, k}, i32);
-    Value inputs = generic(
-        b, loc, unsignedType, ValueRange{codes}, {b.getMultiDimIdentityMap(2)},
-        emptyLike(b, loc, unsignedType),
-        SmallVector<IteratorType>(2, IteratorType::parallel),
-        b.getMultiDimIdentityMap(2),
-        [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-          Value wide = arith::ExtSIOp::create(nb, l, nb.getI32Type(), args[0]);
-          return arith::AddIOp::create(
-              nb, l, wide, arith::ConstantIntOp::create(nb, l, shift, 32));
-        });
-
-    int64_t slices =
-        (xbar.getWeightBits() + xbar.getCellBits() - 1) / xbar.getCellBits();
-    int64_t tiles = (k + xbar.getRows() - 1) / xbar.getRows();
-    auto levelsType = RankedTensorType::get({slices, k, n}, b.getI8Type());
-    Value levels =
-        cim::ProgramOp::create(b, loc, levelsType, weights, xbar, layer);
-    auto sumsType = RankedTensorType::get(
-        {tokens, xbar.getInputBits(), tiles, slices, n}, f32);
-    Value sums =
-        cim::MvmOp::create(b, loc, sumsType, levels, inputs, xbar, layer);
-    auto outType = RankedTensorType::get({tokens, n}, f32);
-    Value y;
-    if (backend == "adc-less") {
-      y = senseAndScale(b, loc, sums, plan.sense, xbar.getCellBits(), layer);
-    } else {
-      if (backend == "adc")
-        sums = cim::AdcOp::create(b, loc, sumsType, sums, adcBits,
-                                  APFloat(plan.adcLow), APFloat(plan.adcHigh),
-                                  columnsPerAdc, layer);
-      y = cim::ShiftAddOp::create(b, loc, outType, sums, xbar.getCellBits(),
-                                  layer);
-    }
-
-    // Digital corrections, exact in f32 for integer sums below 2^24:
-    // y - 2^(a-1) colsum(w) (- 2^(w-1) rowsum(u) with offset cells).
-    auto sumType = RankedTensorType::get({n}, i32);
-    AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1);
-    Value columnSums =
-        generic(b, loc, sumType, ValueRange{weights},
-                {b.getMultiDimIdentityMap(2)}, filled(b, loc, sumType, 0.0),
-                {IteratorType::reduction, IteratorType::parallel},
-                AffineMap::get(2, 0, {d1}, context),
-                [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-                  Value wide =
-                      arith::ExtSIOp::create(nb, l, nb.getI32Type(), args[0]);
-                  return arith::AddIOp::create(nb, l, wide, args[1]);
-                });
-    bool offset = xbar.getMapping() == cim::Mapping::Offset;
-    SmallVector<Value> operands = {y, columnSums};
-    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(2),
-                                   AffineMap::get(2, 0, {d1}, context)};
-    if (offset) {
-      auto rowType = RankedTensorType::get({tokens}, i32);
-      operands.push_back(
-          generic(b, loc, rowType, ValueRange{inputs},
-                  {b.getMultiDimIdentityMap(2)}, filled(b, loc, rowType, 0.0),
-                  {IteratorType::parallel, IteratorType::reduction},
-                  AffineMap::get(2, 0, {d0}, context),
-                  [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-                    return arith::AddIOp::create(nb, l, args[0], args[1]);
-                  }));
-      maps.push_back(AffineMap::get(2, 0, {d0}, context));
-    }
-    double weightOffset = std::ldexp(1.0, int(xbar.getWeightBits()) - 1);
-    Value products =
-        generic(b, loc, outType, operands, maps, emptyLike(b, loc, outType),
-                SmallVector<IteratorType>(2, IteratorType::parallel),
-                b.getMultiDimIdentityMap(2),
-                [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-                  Type f = nb.getF32Type();
-                  Value correction = arith::MulFOp::create(
-                      nb, l, floatConstant(nb, l, f, double(shift)),
-                      arith::SIToFPOp::create(nb, l, f, args[1]));
-                  Value result =
-                      arith::SubFOp::create(nb, l, args[0], correction);
-                  if (offset)
-                    result = arith::SubFOp::create(
-                        nb, l, result,
-                        arith::MulFOp::create(
-                            nb, l, floatConstant(nb, l, f, weightOffset),
-                            arith::SIToFPOp::create(nb, l, f, args[2])));
-                  return result;
-                });
-    return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({1, tokens, n}, f32), products,
-        dropGroup);
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
@@ -571,7 +453,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
         layer.bits = cast<BitRangeAttr>(op.getRanges()[0]).getBits();
         layer.symmetric = op.getSymmetric();
         layer.clip = op.getClipRatio().convertToDouble();
-        layer.readout = found->second.sense;
+        layer.readout = found->second.readout;
         layers.push_back(std::move(layer));
       }
       QLinearOp first = chain->front();
@@ -586,7 +468,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
           layers, reinterpret_cast<const float *>(calibrationData->data(*info)),
           samples, int(fineTuneSteps), fineTuneRate);
       for (auto [op, layer] : llvm::zip(*chain, layers))
-        plans[op].sense.alpha = layer.readout.alpha;
+        plans[op].readout.alpha = layer.readout.alpha;
       first.emitRemark() << llvm::formatv(
           "fine-tuned the sense-amplifier scales of {0} layers on {1} "
           "calibration inputs ({2} steps): mean squared output error to the "
