@@ -38,7 +38,6 @@ using namespace resq;
 
 namespace {
 
-
 /// Why `op` cannot run on crossbars, or empty.
 std::string ineligible(QLinearOp op) {
   int64_t in =
