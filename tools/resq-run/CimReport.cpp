@@ -7,8 +7,10 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatAdapters.h"
 #include "llvm/Support/JSON.h"
 
+#include <cstring>
 #include <vector>
 
 namespace resq::run {
@@ -152,11 +154,16 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
     os << llvm::format("; read noise sigma %g (seed %llu)", summary.readNoise,
                        (unsigned long long)summary.seed);
   os << "\n";
-  os << llvm::format("%-12s %9s %6s %5s %-14s %9s %9s %9s %9s %9s %9s %9s "
+  // Names as long as the longest (transformer weights have long ones).
+  size_t width = 12;
+  for (const PricedLayer &layer : layers)
+    width = std::max(width, std::strlen(layer.stats.name));
+  os << llvm::left_justify("layer", width)
+     << llvm::format(" %9s %6s %5s %-14s %9s %9s %9s %9s %9s %9s %9s "
                      "%10s %10s %9s\n",
-                     "layer", "k x n", "xbars", "util", "readout", "adc pJ",
-                     "sense pJ", "dac pJ", "array pJ", "s+a pJ", "scale pJ",
-                     "lif pJ", "total pJ", "latency ns", "area mm2");
+                     "k x n", "xbars", "util", "readout", "adc pJ", "sense pJ",
+                     "dac pJ", "array pJ", "s+a pJ", "scale pJ", "lif pJ",
+                     "total pJ", "latency ns", "area mm2");
   cim::LayerCost total;
   int64_t crossbars = 0;
   llvm::json::Array jsonLayers;
@@ -166,13 +173,14 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
                             ? std::to_string(layer.stats.k) + "x" +
                                   std::to_string(layer.stats.n)
                             : "-";
-    os << llvm::format(
-        "%-12s %9s %6lld %4.0f%% %-14s %9.1f %9.1f %9.1f %9.1f "
-        "%9.1f %9.1f %9.1f %10.1f %10.1f %9.4f\n",
-        layer.stats.name, shape.c_str(), (long long)layer.stats.crossbars,
-        100 * layer.utilisation, layer.readout.c_str(), c.adcPj, c.sensePj,
-        c.dacPj, c.arrayPj, c.shiftAddPj, c.scaleAddPj, c.lifPj, c.totalPj(),
-        c.latencyNs, c.areaUm2 * 1e-6);
+    os << llvm::left_justify(layer.stats.name, width)
+       << llvm::format(" %9s %6lld %4.0f%% %-14s %9.1f %9.1f %9.1f %9.1f "
+                       "%9.1f %9.1f %9.1f %10.1f %10.1f %9.4f\n",
+                       shape.c_str(), (long long)layer.stats.crossbars,
+                       100 * layer.utilisation, layer.readout.c_str(), c.adcPj,
+                       c.sensePj, c.dacPj, c.arrayPj, c.shiftAddPj,
+                       c.scaleAddPj, c.lifPj, c.totalPj(), c.latencyNs,
+                       c.areaUm2 * 1e-6);
     total.adcPj += c.adcPj;
     total.sensePj += c.sensePj;
     total.dacPj += c.dacPj;
@@ -185,9 +193,10 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
     crossbars += layer.stats.crossbars;
     jsonLayers.push_back(toJson(layer));
   }
-  os << llvm::format("%-12s %9s %6lld %5s %-14s %9.1f %9.1f %9.1f %9.1f %9.1f "
+  os << llvm::left_justify("total", width)
+     << llvm::format(" %9s %6lld %5s %-14s %9.1f %9.1f %9.1f %9.1f %9.1f "
                      "%9.1f %9.1f %10.1f %10.1f %9.4f\n",
-                     "total", "", (long long)crossbars, "", "", total.adcPj,
+                     "", (long long)crossbars, "", "", total.adcPj,
                      total.sensePj, total.dacPj, total.arrayPj,
                      total.shiftAddPj, total.scaleAddPj, total.lifPj,
                      total.totalPj(), total.latencyNs, total.areaUm2 * 1e-6);
