@@ -188,6 +188,15 @@ struct LayerFixture {
   }
 };
 
+/// A sense-amplifier readout with threshold 0 (scales still to set).
+ReadoutConfig senseReadout(SenseMode mode, double ternaryDelta) {
+  ReadoutConfig readout;
+  readout.kind = ReadoutKind::SenseAmp;
+  readout.sense = mode;
+  readout.delta = mode == SenseMode::Ternary ? ternaryDelta : 0;
+  return readout;
+}
+
 TEST(Layer, IdealIsTheIntegerProduct) {
   for (Mapping mapping : {Mapping::Differential, Mapping::Offset}) {
     LayerFixture f(mapping);
@@ -226,10 +235,7 @@ TEST(Layer, AdcPrecisionOrdersTheError) {
 TEST(Layer, FittedScalesBeatUnitScales) {
   LayerFixture f(Mapping::Differential);
   for (SenseMode mode : {SenseMode::Binary, SenseMode::Ternary}) {
-    ReadoutConfig readout;
-    readout.kind = ReadoutKind::SenseAmp;
-    readout.sense = mode;
-    readout.delta = mode == SenseMode::Ternary ? 1.5 : 0;
+    ReadoutConfig readout = senseReadout(mode, 1.5);
     readout.alpha.assign(3 * 4 * f.n, 1.0);
     std::vector<double> y(f.m * f.n);
     Events events;
@@ -245,10 +251,7 @@ TEST(Layer, FittedScalesBeatUnitScales) {
 
 TEST(Layer, FitResidualIsTheLeastSquaresError) {
   LayerFixture f(Mapping::Differential);
-  ReadoutConfig readout;
-  readout.kind = ReadoutKind::SenseAmp;
-  readout.sense = SenseMode::Ternary;
-  readout.delta = 0.5;
+  ReadoutConfig readout = senseReadout(SenseMode::Ternary, 0.5);
   double residual = -1;
   std::vector<double> alpha =
       fitSenseScales(f.matrix, readout, f.x.data(), f.m, &residual);
@@ -393,17 +396,10 @@ TEST(CApi, ReadoutsAndLif) {
             (std::vector<uint8_t>{0, 0, 1, 1, 0, 1}));
 }
 
-} // namespace
-
-namespace {
-
 TEST(Layer, OffsetsLowerTheFitError) {
   LayerFixture f(Mapping::Differential);
   for (SenseMode mode : {SenseMode::Binary, SenseMode::Ternary}) {
-    ReadoutConfig readout;
-    readout.kind = ReadoutKind::SenseAmp;
-    readout.sense = mode;
-    readout.delta = mode == SenseMode::Ternary ? 0.5 : 0;
+    ReadoutConfig readout = senseReadout(mode, 0.5);
     double plain = 0, withOffsets = 0;
     readout.alpha = fitSenseScales(f.matrix, readout, f.x.data(), f.m, &plain);
     std::vector<double> y(f.m * f.n);
