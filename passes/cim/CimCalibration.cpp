@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace resq::cimcal {
 
-std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
-                                 int64_t bits, bool symmetric, double clip) {
+std::vector<uint32_t>
+inputCodes(const float *x, int64_t tokens, int64_t k, int64_t bits,
+           bool symmetric, double clip,
+           std::vector<std::pair<double, double>> *grids) {
   std::vector<uint32_t> codes(tokens * k, 0);
   const float half = float(int64_t(1) << (bits - 1));
   const float levels = symmetric ? half - 1 : float((int64_t(1) << bits) - 1);
@@ -24,9 +27,11 @@ std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
     lo *= c;
     hi *= c;
     float scale = symmetric ? std::max(-lo, hi) / levels : (hi - lo) / levels;
+    float zero = symmetric || scale == 0 ? 0.0f : std::nearbyint(-lo / scale);
+    if (grids)
+      grids->push_back({scale, symmetric ? double(half) : double(zero)});
     if (scale == 0)
       continue; // the CPU gives such a token zero codes and scale 0
-    float zero = symmetric ? 0.0f : std::nearbyint(-lo / scale);
     float minQ = symmetric ? -levels : 0.0f;
     for (int64_t i = 0; i < k; ++i) {
       float q = std::clamp(std::nearbyint(row[i] / scale) + zero, minQ, levels);

@@ -24,8 +24,12 @@ namespace resq::cimcal {
 /// its input (per token, `bits`, symmetric or not, `clip`; float32
 /// arithmetic as the CPU lowering): asymmetric codes are the grid's
 /// integers in [0, 2^bits), symmetric ones are shifted by 2^(bits-1).
-std::vector<uint32_t> inputCodes(const float *x, int64_t tokens, int64_t k,
-                                 int64_t bits, bool symmetric, double clip);
+/// With `grids`, also each token's grid: scale and zero code, x ~ scale *
+/// (u - zero) ([tokens] pairs).
+std::vector<uint32_t>
+inputCodes(const float *x, int64_t tokens, int64_t k, int64_t bits,
+           bool symmetric, double clip,
+           std::vector<std::pair<double, double>> *grids = nullptr);
 
 /// The range of the partial sums of `codes` [m, k] on `matrix` that holds
 /// `coverage` percent of them (100: the smallest and the largest), the

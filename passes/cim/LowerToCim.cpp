@@ -38,6 +38,17 @@ using namespace resq;
 
 namespace {
 
+/// The functions of `module` that hold integer linear layers.
+SmallVector<func::FuncOp> functionsWithQLinears(ModuleOp module) {
+  SmallVector<func::FuncOp> funcs;
+  module.walk([&](func::FuncOp func) {
+    if (func.walk([](QLinearOp) { return WalkResult::interrupt(); })
+            .wasInterrupted())
+      funcs.push_back(func);
+  });
+  return funcs;
+}
+
 /// Why `op` cannot run on crossbars, or empty.
 std::string ineligible(QLinearOp op) {
   int64_t in =
@@ -257,12 +268,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
   /// backend=spiking: plans and rewrites the ReLU chain of every function
   /// with integer layers.
   LogicalResult lowerSpiking(ModuleOp module) {
-    SmallVector<func::FuncOp> funcs;
-    module.walk([&](func::FuncOp func) {
-      if (func.walk([](QLinearOp) { return WalkResult::interrupt(); })
-              .wasInterrupted())
-        funcs.push_back(func);
-    });
+    SmallVector<func::FuncOp> funcs = functionsWithQLinears(module);
     if (funcs.empty()) {
       module.emitError() << "--resq-lower-to-cim backend=spiking: no integer "
                             "linear layer (quantize with --resq-quantize "
@@ -409,12 +415,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
         ModuleParams::openOrReport(module, "resq-lower-to-cim");
     if (!params)
       return failure();
-    SmallVector<func::FuncOp> funcs;
-    module.walk([&](func::FuncOp func) {
-      if (func.walk([](QLinearOp) { return WalkResult::interrupt(); })
-              .wasInterrupted())
-        funcs.push_back(func);
-    });
+    SmallVector<func::FuncOp> funcs = functionsWithQLinears(module);
     for (func::FuncOp func : funcs) {
       FailureOr<SmallVector<QLinearOp>> chain = findReluChain(func);
       if (failed(chain))

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace resq::cimcal {
 namespace {
@@ -23,28 +24,15 @@ int64_t partialsOf(const cimsim::ProgrammedMatrix &matrix) {
   return matrix.rowTiles() * matrix.config().slices() * matrix.outputs();
 }
 
-/// The CPU's per-token grid of `row`: codes u (unsigned, as the crossbar
-/// reads them), scale and the zero code zu with x ~ sx (u - zu).
+/// The crossbar codes u of `row` and its per-token grid, x ~ sx (u - zu),
+/// as the CPU quantizes it.
 void quantizeRow(const TunedLayer &layer, const double *row, int64_t k,
                  std::vector<uint32_t> &u, double &sx, double &zu) {
   std::vector<float> values(row, row + k);
-  u = inputCodes(values.data(), 1, k, layer.bits, layer.symmetric, layer.clip);
-  float lo = 0, hi = 0;
-  for (float v : values) {
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  lo *= float(layer.clip);
-  hi *= float(layer.clip);
-  float half = float(int64_t(1) << (layer.bits - 1));
-  if (layer.symmetric) {
-    sx = std::max(-lo, hi) / (half - 1);
-    zu = half;
-  } else {
-    float scale = (hi - lo) / float((int64_t(1) << layer.bits) - 1);
-    sx = scale;
-    zu = scale == 0 ? 0.0 : std::nearbyint(-lo / scale);
-  }
+  std::vector<std::pair<double, double>> grid;
+  u = inputCodes(values.data(), 1, k, layer.bits, layer.symmetric, layer.clip,
+                 &grid);
+  std::tie(sx, zu) = grid.front();
 }
 
 /// Runs `layer` on `pass.input`: readouts (or exact products when `exact`)
