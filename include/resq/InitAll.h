@@ -14,11 +14,13 @@
 #include "passes/calibrate/Passes.h"
 #include "passes/cim/Passes.h"
 #include "passes/lower/Passes.h"
+#include "passes/params/Passes.h"
 #include "passes/prepare/Passes.h"
 #include "passes/quantize/Passes.h"
 #include "passes/raise/Passes.h"
 #include "passes/rotate/Passes.h"
 #include "passes/simplify/Passes.h"
+#include "resq/driver/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -42,7 +44,9 @@ inline void registerResqPasses() {
   registerResqRotatePasses();
   registerResqQuantizePasses();
   registerResqCimPasses();
+  registerResqParamsPasses();
   registerResqCpuPipeline();
+  driver::registerResqPipelines();
 }
 
 /// Upstream MLIR's dialects and extensions plus resq's.

@@ -1,21 +1,16 @@
-//===- Compile.cpp - resq-compile's pipeline ------------------------------===//
+//===- Compile.cpp - resq-compile's flow ----------------------------------===//
 
 #include "resq/driver/Compile.h"
 #include "resq/driver/StageTimer.h"
 
+#include "CimTarget.h"
 #include "EmitNative.h"
-#include "dialects/resq/ResqAttributes.h"
-#include "dialects/resq/ResqOps.h"
-#include "passes/common/TransformerStructure.h"
+#include "QuantizeFlow.h"
 #include "passes/lower/Passes.h"
-#include "resq/InitAll.h"
+#include "resq/driver/Stage.h"
 
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -23,8 +18,6 @@
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
-#include <chrono>
-#include <mutex>
 
 using namespace mlir;
 using namespace llvm;
@@ -63,65 +56,11 @@ LogicalResult writeText(StringRef path,
   return success();
 }
 
-/// Pipelines are built from their text, which names registered passes.
-void registerPassesOnce() {
-  static std::once_flag registered;
-  std::call_once(registered, [] { resq::registerAllPasses(); });
-}
-
 } // namespace
-
-void resq::driver::registerDriverDialects(DialectRegistry &registry) {
-  resq::registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-}
-
-LogicalResult resq::driver::runWithArchive(ModuleOp module,
-                                           const std::string &archivePath,
-                                           StringRef pipeline) {
-  registerPassesOnce();
-  MLIRContext *context = module->getContext();
-  auto attrName = resq::ResqDialect::getParamsAttrName();
-  mlir::Attribute named = module->getAttr(attrName);
-  SmallString<256> absolute(archivePath);
-  sys::fs::make_absolute(absolute);
-  module->setAttr(attrName, resq::ParamArchiveAttr::get(context, absolute));
-  mlir::PassManager pm(context);
-  bool ok =
-      succeeded(parsePassPipeline(pipeline, pm)) && succeeded(pm.run(module));
-  module->setAttr(attrName, named);
-  return success(ok);
-}
-
-LogicalResult resq::driver::prepareTransformer(ModuleOp module,
-                                               const std::string &archivePath) {
-  if (failed(runWithArchive(
-          module, archivePath,
-          "resq-untie-embeddings,resq-raise-transformer,resq-fold-norms")))
-    return failure();
-  // A network without attention (an MLP) is prepared once its linears are
-  // raised; a transformer must be complete.
-  bool attention =
-      module.walk([](resq::AttentionOp) { return WalkResult::interrupt(); })
-          .wasInterrupted();
-  return success(!attention ||
-                 succeeded(resq::findCompleteTransformers(module)));
-}
-
-LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,
-                                               StringRef entry) {
-  registerPassesOnce();
-  mlir::PassManager pm(module->getContext());
-  if (failed(buildResqCpuPipeline(pm, entry, /*runtimeKernels=*/true)))
-    return module.emitError() << "internal error: the CPU pipeline does not "
-                                 "parse";
-  return pm.run(module);
-}
 
 LogicalResult resq::driver::compileModel(StringRef inputPath,
                                          MLIRContext &context,
-                                         const CompileOptions &options) {
+                                         CompileOptions &options) {
   Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
   if (std::error_code ec = sys::fs::create_directories(options.outputDir))
     return emitError(loc) << "cannot create '" << options.outputDir
@@ -135,12 +74,23 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
     if (!module)
       return failure();
   }
-  if (options.beforeLowering &&
-      failed(options.beforeLowering(*module, archivePath)))
+  StageRunner stages(archivePath,
+                     options.dumpPassPipeline ? &llvm::outs() : nullptr);
+  if (failed(applyQuantization(*module, stages, options)))
+    return failure();
+  if (options.target == Target::Cim &&
+      failed(applyCimTarget(*module, stages, options)))
     return failure();
   {
     StageTimer timer(options.verbose, "lower to the LLVM dialect");
-    if (failed(lowerToLLVMDialect(*module, options.entry)))
+    CpuPipelineOptions cpu;
+    cpu.entry = options.entry;
+    cpu.runtimeKernels = true;
+    if (failed(stages.run(*module, "lower to the LLVM dialect",
+                          pipelineText("resq-lower-to-cpu", cpu),
+                          [&](OpPassManager &pm) {
+                            buildResqCpuPipeline(pm, cpu);
+                          })))
       return failure();
   }
   if (options.emit == EmitKind::Mlir)

@@ -2,7 +2,7 @@
 
 #include "resq/driver/Jit.h"
 
-#include "resq/driver/Compile.h"
+#include "resq/driver/Load.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"

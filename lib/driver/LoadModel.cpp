@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "resq/driver/Compile.h"
+#include "resq/driver/Load.h"
 #include "resq/params/Archive.h"
 
 #include "dialects/resq/ResqAttributes.h"

@@ -3,7 +3,7 @@
 #include "resq/run/LoadedModel.h"
 
 #include "resq/cli/CommandLine.h"
-#include "resq/driver/Compile.h"
+#include "resq/driver/Load.h"
 #include "resq/driver/Jit.h"
 
 #include "mlir/IR/Diagnostics.h"

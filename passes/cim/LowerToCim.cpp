@@ -94,6 +94,28 @@ std::optional<std::vector<int8_t>> readWeights(QLinearOp op,
 struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
   using ResqLowerToCimBase::ResqLowerToCimBase;
 
+  /// The option values as the generated options struct.
+  void copyOptionsTo(ResqLowerToCimOptions &options) const {
+    options.backend = backend;
+    options.rows = rows;
+    options.cols = cols;
+    options.cellBits = cellBits;
+    options.mapping = mapping;
+    options.device = device;
+    options.adcBits = adcBits;
+    options.adcCoverage = adcCoverage;
+    options.columnsPerAdc = columnsPerAdc;
+    options.sense = sense;
+    options.fineTuneSteps = fineTuneSteps;
+    options.fineTuneRate = fineTuneRate;
+    options.steps = steps;
+    options.spikingReadout = spikingReadout;
+    options.percentile = percentile;
+    options.senseOffsets = senseOffsets;
+    options.calibration = calibration;
+    options.calibrationSamples = calibrationSamples;
+  }
+
   // Shared so that the pass stays copyable (pass managers clone passes).
   std::shared_ptr<params::Archive> calibrationData;
   std::shared_ptr<params::Archive> weightArchive;
@@ -102,29 +124,16 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     auto bad = [&](const Twine &what) {
       return module.emitError() << "--resq-lower-to-cim: " << what;
     };
-    if (backend != "ideal" && backend != "adc" && backend != "adc-less" &&
-        backend != "spiking")
-      return bad("backend must be ideal, adc, adc-less or spiking, not '" +
-                 backend + "'");
-    if (spikingReadout != "sense" && spikingReadout != "adc" &&
-        spikingReadout != "ideal")
-      return bad("spiking-readout must be sense, adc or ideal, not '" +
-                 spikingReadout + "'");
     if (steps < 1)
       return bad("steps must be positive");
     if (!(percentile > 0 && percentile <= 100))
       return bad("percentile must be in (0, 100]");
-    if (backend == "spiking" && mapping != "differential")
+    if (backend == CimBackend::Spiking && mapping != cim::Mapping::Differential)
       return bad("backend=spiking needs mapping=differential (signed "
                  "currents into the neurons)");
-    if (backend == "spiking" && calibration.empty())
+    if (backend == CimBackend::Spiking && calibration.empty())
       return bad("backend=spiking needs calibration=FILE (the layers' float "
                  "inputs: thresholds are balanced on them)");
-    if (mapping != "differential" && mapping != "offset")
-      return bad("mapping must be differential or offset, not '" + mapping +
-                 "'");
-    if (sense != "binary" && sense != "ternary")
-      return bad("sense must be binary or ternary, not '" + sense + "'");
     if (adcBits < 1 || adcBits > 16)
       return bad("adc-bits must be 1 to 16");
     if (columnsPerAdc < 1)
@@ -133,10 +142,10 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       return bad("adc-coverage must be in (0, 100]");
     if (calibrationSamples < 1)
       return bad("calibration-samples must be positive");
-    if (backend == "adc-less" && mapping != "differential")
+    if (backend == CimBackend::AdcLess && mapping != cim::Mapping::Differential)
       return bad("backend=adc-less needs mapping=differential (the sense "
                  "amplifiers compare signed column-pair currents with 0)");
-    if (backend == "adc-less" && calibration.empty())
+    if (backend == CimBackend::AdcLess && calibration.empty())
       return bad("backend=adc-less needs calibration=FILE (the layers' float "
                  "inputs, from which the sense-amplifier scales are fitted)");
     if (!calibration.empty()) {
@@ -152,7 +161,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
                                 int64_t inputBits) {
     return cim::CrossbarAttr::get(
         context, rows, cols, cellBits, weightBits, inputBits, /*dacBits=*/1,
-        mapping == "offset" ? cim::Mapping::Offset : cim::Mapping::Differential,
+        mapping,
         StringAttr::get(context, device));
   }
 
@@ -163,14 +172,14 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     int64_t fullScale =
         xbar.getRows() * ((int64_t(1) << xbar.getCellBits()) - 1);
     plan.columnsPerAdc = columnsPerAdc;
-    plan.readout.kind = backend == "adc"        ? cimsim::ReadoutKind::Adc
-                        : backend == "adc-less" ? cimsim::ReadoutKind::SenseAmp
+    plan.readout.kind = backend == CimBackend::Adc        ? cimsim::ReadoutKind::Adc
+                        : backend == CimBackend::AdcLess ? cimsim::ReadoutKind::SenseAmp
                                                 : cimsim::ReadoutKind::Ideal;
     auto [fullLow, fullHigh] = cimcal::zeroAlignedAdcRange(
         xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale, fullScale,
         adcBits);
     plan.readout.adc = cimsim::Adc{int(adcBits), fullLow, fullHigh};
-    if (!calibrationData || backend == "ideal")
+    if (!calibrationData || backend == CimBackend::Ideal)
       return success();
 
     // The layer's calibration inputs as crossbar codes.
@@ -190,7 +199,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
         programmed(module, op, xbar, k, n);
     if (failed(matrix))
       return failure();
-    if (backend == "adc") {
+    if (backend == CimBackend::Adc) {
       auto [low, high] =
           cimcal::partialSumRange(*matrix, codes, tokens, adcCoverage);
       std::tie(plan.readout.adc.low, plan.readout.adc.high) =
@@ -203,7 +212,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
   }
 
   cimsim::SenseMode senseMode() const {
-    return sense == "ternary" ? cimsim::SenseMode::Ternary
+    return sense == cim::SenseMode::Ternary ? cimsim::SenseMode::Ternary
                               : cimsim::SenseMode::Binary;
   }
 
@@ -322,7 +331,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       layer.crossbar = crossbarFor(&getContext(), range.getBits(), 1);
       layer.inputScale = lambdas[index];
       layer.threshold = index + 1 < lambdas.size() ? lambdas[index + 1] : 1.0;
-      if (spikingReadout != "ideal") {
+      if (spikingReadout != SpikingReadout::Ideal) {
         // Readouts fitted on the spike trains the layer will read: at most
         // 4096 crossbar reads (calibration tokens x steps).
         const params::TensorInfo *info = inputs[index];
@@ -337,7 +346,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
             programmed(module, op, layer.crossbar, k, n);
         if (failed(matrix))
           return failure();
-        if (spikingReadout == "sense") {
+        if (spikingReadout == SpikingReadout::Sense) {
           layer.readout = cimcal::fitSenseReadout(*matrix, senseMode(), spikes,
                                                   tokens * steps, senseOffsets);
         } else {
@@ -359,7 +368,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     ModuleOp module = getOperation();
     if (failed(checkOptions(module)))
       return signalPassFailure();
-    if (backend == "spiking") {
+    if (backend == CimBackend::Spiking) {
       if (failed(lowerSpiking(module)))
         signalPassFailure();
       return;
@@ -383,7 +392,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
       if (failed(planReadout(module, op, plan)))
         return signalPassFailure();
     }
-    if (backend == "adc-less" && fineTuneSteps > 0 &&
+    if (backend == CimBackend::AdcLess && fineTuneSteps > 0 &&
         failed(fineTune(module, plans)))
       return signalPassFailure();
     for (QLinearOp op : qlinears) {
@@ -481,3 +490,18 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
 };
 
 } // namespace
+
+LogicalResult resq::parseLowerToCimOptions(llvm::StringRef text,
+                                           ResqLowerToCimOptions &options,
+                                           llvm::raw_ostream &errors) {
+  // The pass's own option parser, then its values copied out.
+  LowerToCim pass;
+  if (failed(pass.initializeOptions(
+          text, [&](const Twine &message) {
+            errors << message;
+            return failure();
+          })))
+    return failure();
+  pass.copyOptionsTo(options);
+  return success();
+}

@@ -5,6 +5,7 @@
 #define RESQ_PASSES_CIM_PASSES_H
 
 #include "dialects/cim/CimDialect.h"
+#include "passes/cim/CimOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -19,6 +20,14 @@ namespace resq {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/cim/Passes.h.inc"
+
+/// Parses an option list of --resq-lower-to-cim (as `resq-compile --cim`
+/// takes it: "backend=adc-less sense=ternary") with the pass's option
+/// parser into `options` (options it does not name keep the pass's
+/// defaults). On an error, says why on `errors`.
+mlir::LogicalResult parseLowerToCimOptions(llvm::StringRef text,
+                                           ResqLowerToCimOptions &options,
+                                           llvm::raw_ostream &errors);
 
 } // namespace resq
 

@@ -72,13 +72,15 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
                            "::mlir::math::MathDialect",
                            "::mlir::tensor::TensorDialect"];
   let options = [
-    Option<"backend", "backend", "std::string", "\"adc\"",
-           "ideal, adc, adc-less or spiking">,
+    Option<"backend", "backend", "::resq::CimBackend",
+           "::resq::CimBackend::Adc", "Readout of the partial sums",
+           [{::resq::cimBackendValues()}]>,
     Option<"rows", "rows", "int64_t", "128", "Crossbar rows">,
     Option<"cols", "cols", "int64_t", "128", "Crossbar columns (cells)">,
     Option<"cellBits", "cell-bits", "int64_t", "1", "Bits per cell">,
-    Option<"mapping", "mapping", "std::string", "\"differential\"",
-           "Signed weights: differential (G+/G- pairs) or offset">,
+    Option<"mapping", "mapping", "::resq::cim::Mapping",
+           "::resq::cim::Mapping::Differential", "Signed weights on cells",
+           [{::resq::cimMappingValues()}]>,
     Option<"device", "device", "std::string", "\"reram\"",
            "Cell technology, for the cost model">,
     Option<"adcBits", "adc-bits", "int64_t", "7", "ADC resolution (adc)">,
@@ -87,8 +89,9 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
            "holds (100: their minimum to maximum; less clips the tails)">,
     Option<"columnsPerAdc", "columns-per-adc", "int64_t", "8",
            "Columns sharing one ADC (adc)">,
-    Option<"sense", "sense", "std::string", "\"binary\"",
-           "Sense amplifiers (adc-less): binary or ternary">,
+    Option<"sense", "sense", "::resq::cim::SenseMode",
+           "::resq::cim::SenseMode::Binary", "Sense amplifiers (adc-less)",
+           [{::resq::senseModeValues()}]>,
     Option<"fineTuneSteps", "fine-tune-steps", "int64_t", "0",
            "adc-less: Adam steps of straight-through fine-tuning of the "
            "closed-form scales of whole ReLU MLPs (0: closed form only)">,
@@ -96,11 +99,9 @@ def ResqLowerToCim : Pass<"resq-lower-to-cim", "::mlir::ModuleOp"> {
            "Fine-tuning step size relative to each layer's mean scale">,
     Option<"steps", "steps", "int64_t", "32",
            "Time steps of the spiking backend">,
-    Option<"spikingReadout", "spiking-readout", "std::string", "\"sense\"",
-           "Spiking readout: sense (ADC-less sense amplifiers, `sense` "
-           "decides binary or ternary), adc (an `adc-bits` ADC over the "
-           "calibrated range, the baseline ADC-less designs are compared "
-           "with) or ideal (exact partial sums)">,
+    Option<"spikingReadout", "spiking-readout", "::resq::SpikingReadout",
+           "::resq::SpikingReadout::Sense", "Readout of the spiking backend",
+           [{::resq::spikingReadoutValues()}]>,
     Option<"percentile", "percentile", "double", "99.9",
            "Threshold balancing: percentile of each layer's positive "
            "calibration activations taken as its maximum">,

@@ -240,6 +240,28 @@ bool ModuleParams::commit(std::string &error) {
   return archive != nullptr;
 }
 
+bool ModuleParams::keepOnly(const llvm::StringSet<> &keep,
+                            std::string &error) {
+  if (!commit(error))
+    return false;
+  if (llvm::all_of(archive->tensors(), [&](const params::TensorInfo &info) {
+        return keep.contains(info.name);
+      }))
+    return true;
+  params::ArchiveWriter writer;
+  for (const params::TensorInfo &info : archive->tensors())
+    if (keep.contains(info.name) &&
+        !writer.addBorrowed(info.name, info.dtype, info.shape,
+                            archive->data(info), info.byteSize(), error))
+      return false;
+  for (const auto &[key, value] : archive->metadata())
+    writer.setMetadata(key, value);
+  if (!writer.write(archivePath, error))
+    return false;
+  archive = params::Archive::open(archivePath, error);
+  return archive != nullptr;
+}
+
 std::optional<std::vector<double>> constantValues(Value value,
                                                   const ModuleParams *params) {
   while (auto reshape = value.getDefiningOp<tosa::ReshapeOp>())

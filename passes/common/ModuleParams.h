@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <Eigen/Core>
 
@@ -73,6 +74,11 @@ public:
   /// Rewrites the archive with the added tensors after the existing ones
   /// (through a temporary file and a rename). False with `error` set.
   bool commit(std::string &error);
+
+  /// Rewrites the archive with only the tensors named in `keep` (staged
+  /// tensors are committed first), in archive order, keeping the metadata.
+  /// Leaves the file alone when nothing would be dropped.
+  bool keepOnly(const llvm::StringSet<> &keep, std::string &error);
 
 private:
   struct Staged {

@@ -1,89 +1,84 @@
 //===- CpuPipeline.cpp - the --resq-lower-to-cpu pipeline -----------------===//
 //
 // resq ops to linalg, the graph level (TOSA) to linalg, then bufferization,
-// loops (each nest its own function, --resq-outline-loop-nests) and the LLVM
-// dialect with upstream passes. Loops are scalar for now;
-// vectorization and the runtime's microkernels come with the CPU backend.
+// loops (each nest its own function, --resq-outline-loop-nests) and the
+// LLVM dialect with upstream passes. Matmuls call the runtime's GEMMs when
+// runtime-kernels is set; the other loops stay scalar.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
-namespace {
-/// Options of --resq-lower-to-cpu.
-struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
-  Option<std::string> entry{
-      *this, "entry",
-      llvm::cl::desc("Compile this function as a model's entry: its weights "
-                     "become arguments, its results out-parameters, and "
-                     "resq_entry/resq_abi are exported (empty: lower only)"),
-      llvm::cl::init("")};
-  Option<bool> runtimeKernels{
-      *this, "runtime-kernels",
-      llvm::cl::desc("Call libresq_runtime's GEMMs for matmuls and allocate "
-                     "buffers with its caching allocator "
-                     "(the program must then link libresq_runtime.so)"),
-      llvm::cl::init(false)};
-};
+using namespace mlir;
 
-std::string cpuPipeline(const CpuPipelineOptions &options) {
+void resq::buildResqCpuPipeline(OpPassManager &pm,
+                                const CpuPipelineOptions &options) {
   std::string entry = options.entry;
   bool compileEntry = !entry.empty();
-  std::string text;
   // resq ops are lowered while their weights are still resq.params (a
   // matrix rotation requires one); then the weights become arguments.
-  text += "resq-lower-to-linalg,";
+  pm.addPass(createResqLowerToLinalg());
   // cim ops become calls of the crossbar simulator in libresq_runtime.
-  text += "resq-cim-to-runtime,";
+  pm.addPass(createResqCimToRuntime());
   if (compileEntry)
-    text += "resq-params-to-arguments{entry=" + entry + "},";
-  text += "func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,"
-          "tosa-to-tensor),"
-          "canonicalize,resq-decompose-aggregates,"
-          "one-shot-bufferize{bufferize-function-boundaries "
-          "function-boundary-type-conversion=identity-layout-map},";
+    pm.addPass(createResqParamsToArguments(ResqParamsToArgumentsOptions{entry}));
+  OpPassManager &tosa = pm.nest<func::FuncOp>();
+  tosa.addPass(tosa::createTosaToLinalgNamed());
+  tosa.addPass(tosa::createTosaToLinalg());
+  tosa.addPass(createTosaToArithPass());
+  tosa.addPass(createTosaToTensorPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createResqDecomposeAggregates());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Outputs are buffers the caller owns; every other buffer is freed.
-  if (compileEntry)
-    text += "buffer-results-to-out-params{hoist-static-allocs "
-            "modify-public-functions},";
-  text += "buffer-deallocation-pipeline,";
+  if (compileEntry) {
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
+  bufferization::buildBufferDeallocationPipeline(pm);
   if (options.runtimeKernels)
-    text += "resq-matmul-to-runtime,";
-  text += "func.func(convert-linalg-to-loops),resq-outline-loop-nests,"
-          "expand-strided-metadata,"
-          "lower-affine,convert-scf-to-cf,";
+    pm.addPass(createResqMatmulToRuntime());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createResqOutlineLoopNests());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
   // The runtime's allocator reuses buffers across runs (BufferCache.cpp).
-  text += options.runtimeKernels
-              ? "finalize-memref-to-llvm{use-generic-functions},"
-              : "finalize-memref-to-llvm,";
-  text += "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
-          "convert-func-to-llvm,convert-cf-to-llvm,";
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = options.runtimeKernels;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
   if (compileEntry)
-    text += "resq-emit-entry-point{entry=" + entry + "},";
-  text += "reconcile-unrealized-casts";
-  return text;
-}
-} // namespace
-
-mlir::LogicalResult resq::buildResqCpuPipeline(mlir::OpPassManager &pm,
-                                               llvm::StringRef entry,
-                                               bool runtimeKernels) {
-  CpuPipelineOptions options;
-  options.entry = entry.str();
-  options.runtimeKernels = runtimeKernels;
-  return mlir::parsePassPipeline(cpuPipeline(options), pm);
+    pm.addPass(createResqEmitEntryPoint(ResqEmitEntryPointOptions{entry}));
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void resq::registerResqCpuPipeline() {
-  mlir::PassPipelineRegistration<CpuPipelineOptions>(
+  PassPipelineRegistration<CpuPipelineOptions>(
       "resq-lower-to-cpu",
       "Lower resq and graph-level (TOSA/linalg) IR to the LLVM dialect",
-      [](mlir::OpPassManager &pm, const CpuPipelineOptions &options) {
-        // The pipeline text is built here and tested; a parse error is a
-        // bug in this file, reported by the pass manager.
-        (void)mlir::parsePassPipeline(cpuPipeline(options), pm);
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        buildResqCpuPipeline(pm, options);
       });
 }

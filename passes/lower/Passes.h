@@ -5,6 +5,7 @@
 #define RESQ_PASSES_LOWER_PASSES_H
 
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace resq {
 
@@ -14,16 +15,29 @@ namespace resq {
 #define GEN_PASS_REGISTRATION
 #include "passes/lower/Passes.h.inc"
 
+/// Options of --resq-lower-to-cpu.
+struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> entry{
+      *this, "entry",
+      llvm::cl::desc("Compile this function as a model's entry: its weights "
+                     "become arguments, its results out-parameters, and "
+                     "resq_entry/resq_abi are exported (empty: lower only)"),
+      llvm::cl::init("")};
+  Option<bool> runtimeKernels{
+      *this, "runtime-kernels",
+      llvm::cl::desc("Call libresq_runtime's GEMMs for matmuls and allocate "
+                     "buffers with its caching allocator "
+                     "(the program must then link libresq_runtime.so)"),
+      llvm::cl::init(false)};
+};
+
 /// Registers --resq-lower-to-cpu: resq and graph-level ops down to the LLVM
 /// dialect.
 void registerResqCpuPipeline();
 
-/// Adds --resq-lower-to-cpu{entry=... runtime-kernels=...} to `pm` (every
-/// pass it names must be registered). An empty `entry` lowers without
-/// exporting a model ABI.
-mlir::LogicalResult buildResqCpuPipeline(mlir::OpPassManager &pm,
-                                         llvm::StringRef entry,
-                                         bool runtimeKernels);
+/// Adds the passes of --resq-lower-to-cpu to `pm`.
+void buildResqCpuPipeline(mlir::OpPassManager &pm,
+                          const CpuPipelineOptions &options);
 
 } // namespace resq
 

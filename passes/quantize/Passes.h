@@ -5,6 +5,7 @@
 #define RESQ_PASSES_QUANTIZE_PASSES_H
 
 #include "dialects/resq/ResqDialect.h"
+#include "passes/quantize/QuantizeOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

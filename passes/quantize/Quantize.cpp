@@ -26,6 +26,8 @@ namespace resq {
 } // namespace resq
 
 using namespace mlir;
+using resq::QuantMode;
+using resq::WeightQuantizer;
 using RowMatrix = resq::ModuleParams::RowMatrix;
 
 namespace {
@@ -53,16 +55,12 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
       return bad("clip must be in (0, 1]");
     if (groupSize < 0)
       return bad("group-size must be 0 or positive");
-    if (weights != "rtn" && weights != "gptq")
-      return bad("weights must be rtn or gptq, not '" + weights + "'");
-    if (weights == "rtn" && actOrder)
+    if (weights == WeightQuantizer::Rtn && actOrder)
       return bad("act-order needs weights=gptq");
-    if (mode != "fake" && mode != "int")
-      return bad("mode must be fake or int, not '" + mode + "'");
-    if (mode == "int" && (aBits > 8 || highBits > 8))
+    if (mode == QuantMode::Int && (aBits > 8 || highBits > 8))
       return bad("mode=int needs a-bits and high-bits of at most 8 (integer "
                  "activations); weight-only W4A16 is mode=fake");
-    if (mode == "int" && groupSize != 0)
+    if (mode == QuantMode::Int && groupSize != 0)
       return bad("mode=int needs group-size=0 (one scale per output channel "
                  "and width)");
     return success();
@@ -73,13 +71,13 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     if (failed(checkOptions(module)))
       return signalPassFailure();
     bool network = !hasAttention(module);
-    if (network && weights != "rtn") {
+    if (network && weights != WeightQuantizer::Rtn) {
       module.emitError() << "--resq-quantize: a network without attention "
                             "is quantized with weights=rtn (GPTQ's "
                             "statistics are collected per transformer site)";
       return signalPassFailure();
     }
-    if (weights == "gptq" &&
+    if (weights == WeightQuantizer::Gptq &&
         !statistics.openOrReport(module, stats,
                                  "--resq-quantize weights=gptq needs "
                                  "calibration statistics of the model as it "
@@ -133,7 +131,7 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     if (!w)
       return std::nullopt;
     resq::numerics::QuantizerConfig quantizer{wBits, /*symmetric=*/true};
-    if (weights == "rtn")
+    if (weights == WeightQuantizer::Rtn)
       return resq::numerics::roundToNearestRows(quantizer, *w, bits, groupSize);
     std::string error;
     std::optional<Eigen::MatrixXd> hessian = statistics.mean(site, 0, error);
@@ -197,13 +195,13 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
         hadError = true;
         return;
       }
-      if (mode == "fake")
+      if (mode == QuantMode::Fake)
         params->replaceMatrix(op.getWeightMutable(), rows->weights,
                               ".quantized");
       else
         quantized.push_back(std::move(*rows));
     }
-    if (mode == "fake")
+    if (mode == QuantMode::Fake)
       return;
     resq::IntegerLinear integer{split(sites.group, aBits, sites.splits),
                                 rowRanges, sites.group, actSym, clip};
@@ -263,7 +261,7 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
         return;
       int64_t in =
           cast<RankedTensorType>(linear.getWeight().getType()).getShape()[0];
-      if (aBits < 16 && mode == "fake") {
+      if (aBits < 16 && mode == QuantMode::Fake) {
         OpBuilder b(linear);
         Value x = linear.getInput();
         linear.getInputMutable().assign(resq::FakeQuantOp::create(
@@ -289,7 +287,7 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     // In fake mode the activation quantizers are separate ops, inserted
     // once per input before the linears are replaced; qlinear quantizes
     // its own input.
-    if (aBits < 16 && mode == "fake") {
+    if (aBits < 16 && mode == QuantMode::Fake) {
       quantizeInput({&layer.q.getInputMutable(), &layer.k.getInputMutable(),
                      &layer.v.getInputMutable()},
                     d, aBits);

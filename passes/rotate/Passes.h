@@ -5,6 +5,7 @@
 #define RESQ_PASSES_ROTATE_PASSES_H
 
 #include "dialects/resq/ResqDialect.h"
+#include "passes/rotate/RotateOptions.h"
 
 #include "mlir/Pass/Pass.h"
 

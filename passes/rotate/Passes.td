@@ -40,8 +40,9 @@ def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
     module records the scheme in `resq.rotation` for the quantization pass.
   }];
   let options = [
-    Option<"scheme", "scheme", "std::string", "\"hadamard\"",
-           "hadamard (QuaRot-style) or resq (PCA bases from calibration)">,
+    Option<"scheme", "scheme", "::resq::RotationScheme",
+           "::resq::RotationScheme::Hadamard", "Rotation scheme",
+           [{::resq::rotationSchemeValues()}]>,
     Option<"seed", "seed", "int64_t", "0",
            "Seed of the random signs and random orthogonal blocks">,
     Option<"stats", "stats", "std::string", "\"\"",

@@ -35,16 +35,11 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (scheme != "hadamard" && scheme != "resq") {
-      module.emitError() << "--resq-rotate: scheme '" << scheme
-                         << "' is not hadamard or resq";
-      return signalPassFailure();
-    }
     if (highFraction <= 0 || highFraction >= 1) {
       module.emitError() << "--resq-rotate: high-fraction must be in (0, 1)";
       return signalPassFailure();
     }
-    if (scheme == "resq" &&
+    if (scheme == resq::RotationScheme::Resq &&
         !statistics.openOrReport(module, stats,
                                  "--resq-rotate scheme=resq needs the "
                                  "calibration statistics"))
@@ -65,7 +60,8 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       return signalPassFailure();
     }
     module->setAttr(resq::ResqDialect::getRotationAttrName(),
-                    StringAttr::get(module.getContext(), scheme));
+                    StringAttr::get(module.getContext(),
+                                    resq::stringifyRotationScheme(scheme)));
   }
 
   //===--- weights ---------------------------------------------------===//
@@ -149,7 +145,7 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       hadError = true;
       return;
     }
-    bool pcaScheme = scheme == "resq";
+    bool pcaScheme = scheme == resq::RotationScheme::Resq;
     int64_t d = cast<RankedTensorType>(model.embedding.getTable().getType())
                     .getShape()[1];
     int64_t layers = model.layers.size();

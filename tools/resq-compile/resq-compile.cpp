@@ -1,16 +1,18 @@
-//===- resq-compile.cpp - compile a model ahead of time for the CPU -------===//
+//===- resq-compile.cpp - compile a model ahead of time -------------------===//
 //
 // resq-compile model.onnx -o out/     -> out/model.so, out/model.safetensors,
 //                                        out/libresq_runtime.so
 // resq-compile model.mlir -o out/ --emit=mlir|llvm|obj|lib
 //
+// Option declarations and a call of resq::driver::compileModel; each
+// quantization default is the pass's own (the generated options structs).
+//
 //===----------------------------------------------------------------------===//
 
-#include "CimTarget.h"
-#include "Scheme.h"
-
 #include "resq/cli/CommandLine.h"
+#include "resq/cli/SharedOptions.h"
 #include "resq/driver/Compile.h"
+#include "resq/driver/DebugOptions.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,6 +22,13 @@
 
 using namespace llvm;
 using resq::driver::EmitKind;
+using resq::driver::QuantScheme;
+using resq::driver::Target;
+
+namespace {
+const resq::ResqQuantizeOptions quantizeDefaults;
+const resq::driver::CimOptions cimDefaults;
+} // namespace
 
 static cl::OptionCategory category("resq-compile options");
 
@@ -38,21 +47,6 @@ static cl::opt<EmitKind> emit(
         clEnumValN(EmitKind::Obj, "obj", "model.o: an object file"),
         clEnumValN(EmitKind::Lib, "lib", "model.so beside libresq_runtime.so")),
     cl::cat(category));
-static cl::list<std::string> constInputs(
-    "const-input",
-    cl::desc("Fix an ONNX graph input's value at compile time (repeatable): "
-             "shapes computed from it become static and the compiled model "
-             "no longer takes it"),
-    cl::value_desc("name=file.npy|.pb"), cl::cat(category));
-static cl::list<std::string> inputShapes(
-    "input-shape",
-    cl::desc("Static shape of an ONNX graph input (repeatable), e.g. "
-             "--input-shape input_ids=1x128"),
-    cl::value_desc("name=DxD..."), cl::cat(category));
-static cl::opt<int64_t> inlineWeightsBelow(
-    "inline-weights-below",
-    cl::desc("ONNX constants with fewer elements stay in the IR (default 16)"),
-    cl::init(16), cl::cat(category));
 static cl::opt<std::string> entry("entry",
                                   cl::desc("Entry function (default: main)"),
                                   cl::init("main"), cl::cat(category));
@@ -72,11 +66,10 @@ static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
     cl::cat(category));
-static cl::opt<std::string> scheme(
-    "scheme",
-    cl::desc("fp32 (default), rtn, quarot (Hadamard rotations) or resq (PCA "
-             "rotations, 8-bit high-variance subspace; needs --calibrate)"),
-    cl::init("fp32"), cl::cat(category));
+static cl::opt<QuantScheme> scheme(
+    "scheme", cl::desc("Quantization scheme (resq needs --calibrate)"),
+    cl::init(QuantScheme::Fp32), resq::driver::quantSchemeValues(),
+    cl::cat(category));
 static cl::opt<bool> prepare(
     "prepare",
     cl::desc("Raise the transformer and fold its norms before compiling "
@@ -89,10 +82,6 @@ static cl::opt<std::string> calibrationData(
              "(calibration-<scheme>.safetensors: the rotated model, for "
              "GPTQ)"),
     cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string>
-    tokenizerPath("tokenizer",
-                  cl::desc("SentencePiece .model for text calibration data"),
-                  cl::value_desc("file"), cl::cat(category));
 static cl::opt<int64_t>
     calibrationTokens("calib-tokens",
                       cl::desc("Calibration tokens (default: all the data)"),
@@ -112,45 +101,51 @@ static cl::opt<std::string> calibrationCache(
              "model, its weights, the data and the options are the same; "
              "store new ones there"),
     cl::value_desc("dir"), cl::cat(category));
-static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits (default 4)"),
-                              cl::init(4), cl::cat(category));
-static cl::opt<int64_t>
-    aBits("a-bits", cl::desc("Activation bits (default 4; 16: float)"),
-          cl::init(4), cl::cat(category));
+static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits"),
+                              cl::init(quantizeDefaults.wBits),
+                              cl::cat(category));
+static cl::opt<int64_t> aBits("a-bits",
+                              cl::desc("Activation bits (16: float)"),
+                              cl::init(quantizeDefaults.aBits),
+                              cl::cat(category));
 static cl::opt<int64_t> kvBits("kv-bits",
-                               cl::desc("KV-cache bits (default 4; 16: float)"),
-                               cl::init(4), cl::cat(category));
+                               cl::desc("KV-cache bits (16: float)"),
+                               cl::init(quantizeDefaults.kvBits),
+                               cl::cat(category));
 static cl::opt<int64_t>
-    highBits("high-bits",
-             cl::desc("Bits of ResQ's high-variance subspace (default 8)"),
-             cl::init(8), cl::cat(category));
-static cl::opt<std::string>
-    weightQuantizer("weights",
-                    cl::desc("Weight quantizer: rtn (default) or gptq"),
-                    cl::init("rtn"), cl::cat(category));
-static cl::opt<std::string> quantMode(
-    "quant-mode",
-    cl::desc("fake (quantize-dequantize in float, default) or int (integer "
-             "GEMMs on packed weights; activations at most 8 bits)"),
-    cl::init("fake"), cl::cat(category));
+    highBits("high-bits", cl::desc("Bits of ResQ's high-variance subspace"),
+             cl::init(quantizeDefaults.highBits), cl::cat(category));
+static cl::opt<resq::WeightQuantizer>
+    weightQuantizer("weights", cl::desc("Weight quantizer"),
+                    cl::init(quantizeDefaults.weights),
+                    resq::weightQuantizerValues(), cl::cat(category));
+static cl::opt<resq::QuantMode>
+    quantMode("quant-mode",
+              cl::desc("Quantized arithmetic (int: activations of at most 8 "
+                       "bits)"),
+              cl::init(quantizeDefaults.mode), resq::quantModeValues(),
+              cl::cat(category));
 static cl::opt<bool> actOrder("act-order",
                               cl::desc("GPTQ in descending Hessian order"),
                               cl::cat(category));
-static cl::opt<int64_t> groupSize(
-    "group-size",
-    cl::desc("Input rows per weight scale (default 0: per output channel)"),
-    cl::init(0), cl::cat(category));
+static cl::opt<int64_t>
+    groupSize("group-size",
+              cl::desc("Input rows per weight scale (0: per output channel)"),
+              cl::init(quantizeDefaults.groupSize), cl::cat(category));
 static cl::opt<int64_t> seed("seed", cl::desc("Seed of the random rotations"),
-                             cl::init(0), cl::cat(category));
-static cl::opt<std::string> target(
-    "target",
-    cl::desc("cpu (default), or cim: the integer linear layers on crossbars "
-             "run by the simulator (needs --scheme rtn --quant-mode int)"),
-    cl::init("cpu"), cl::cat(category));
+                             cl::init(resq::ResqRotateOptions().seed),
+                             cl::cat(category));
+static cl::opt<Target>
+    target("target",
+           cl::desc("What the model runs on (cim needs --scheme rtn "
+                    "--quant-mode int)"),
+           cl::init(Target::Cpu), resq::driver::targetValues(),
+           cl::cat(category));
 static cl::opt<std::string> cimOptions(
     "cim",
-    cl::desc("Options of --resq-lower-to-cim for --target cim, e.g. "
-             "\"backend=adc-less sense=ternary\" (default: backend=adc)"),
+    cl::desc("Options of --resq-lower-to-cim for --target cim, in its "
+             "option syntax, e.g. \"backend=adc-less sense=ternary\" "
+             "(resq-opt --help lists them)"),
     cl::value_desc("options"), cl::cat(category));
 static cl::opt<std::string> cimCalibration(
     "cim-calibrate",
@@ -161,14 +156,23 @@ static cl::opt<std::string> cimCalibration(
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<int64_t> cimCalibrationRows(
     "cim-calibration-rows",
-    cl::desc("Rows of --cim-calibrate used (default 256, the first ones)"),
-    cl::init(256), cl::cat(category));
+    cl::desc("Rows of --cim-calibrate used (the first ones)"),
+    cl::init(cimDefaults.calibrationRows), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print each stage and its time"),
                              cl::cat(category));
+static cl::opt<bool> dumpPassPipeline(
+    "dump-pass-pipeline",
+    cl::desc("Print the resq-opt command of each stage as it runs (a shell "
+             "pipeline from resq-import's output to the lowered module)"),
+    cl::cat(category));
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  resq::cli::registerImportOptions();
+  resq::cli::registerTokenizerOption();
+  resq::driver::registerMLIRDebugOptions();
+  cl::HideUnrelatedOptions({&category, &resq::cli::sharedCategory()});
+  resq::cli::showMLIROptions();
   cl::ParseCommandLineOptions(
       argc, argv,
       "resq-compile: compile a model (.onnx or .mlir) for the CPU (or its "
@@ -187,63 +191,61 @@ int main(int argc, char **argv) {
   options.linker = linker;
   options.runtimeLibrary = runtimeLibrary;
   options.verbose = verbose;
-  options.import.inlineWeightsBelow = inlineWeightsBelow;
+  options.dumpPassPipeline = dumpPassPipeline;
   std::string error;
-  if (!resq::driver::applyImportFlags(inputShapes, constInputs, options.import,
-                                      error)) {
+  if (!resq::cli::applyImportOptions(options.import, error)) {
     errs() << "resq-compile: " << error << "\n";
     return 1;
   }
 
-  SchemeFlags flags;
-  flags.scheme = scheme;
-  flags.prepare = prepare;
-  flags.calibration.data = calibrationData;
-  flags.calibration.tokenizer = tokenizerPath;
-  flags.calibration.tokens = calibrationTokens;
-  flags.calibration.sequence = calibrationSequence;
-  flags.calibration.cacheDir = calibrationCache;
+  options.prepare = prepare;
+  resq::driver::CalibrationOptions &calibration = options.calibration;
+  calibration.data = calibrationData;
+  calibration.tokenizer = resq::cli::tokenizerPath();
+  calibration.tokens = calibrationTokens;
+  calibration.sequence = calibrationSequence;
+  calibration.cacheDir = calibrationCache;
   if (bosId >= 0)
-    flags.calibration.bosId = bosId;
-  flags.outputDir = outputDir;
-  flags.wBits = wBits;
-  flags.aBits = aBits;
-  flags.kvBits = kvBits;
-  flags.highBits = highBits;
-  flags.weights = weightQuantizer;
-  flags.actOrder = actOrder;
-  flags.quantMode = quantMode;
-  flags.groupSize = groupSize;
-  flags.seed = seed;
-  flags.verbose = verbose;
-  if (target != "cpu" && target != "cim") {
-    errs() << "resq-compile: --target " << target << " is not cpu or cim\n";
-    return 1;
-  }
-  bool cim = target == "cim";
-  if (cim && (scheme == "fp32" || quantMode != "int")) {
+    calibration.bosId = bosId;
+  resq::driver::QuantizePipelineOptions &quantize = options.quantize;
+  quantize.scheme = scheme;
+  quantize.seed = seed;
+  quantize.wBits = wBits;
+  quantize.aBits = aBits;
+  quantize.kvBits = kvBits;
+  quantize.highBits = highBits;
+  quantize.groupSize = groupSize;
+  quantize.weights = weightQuantizer;
+  quantize.actOrder = actOrder;
+  quantize.mode = quantMode;
+
+  options.target = target;
+  if (target == Target::Cim &&
+      (scheme == QuantScheme::Fp32 || quantMode != resq::QuantMode::Int)) {
     errs() << "resq-compile: --target cim maps integer linear layers onto "
               "crossbars: it needs a quantization scheme in integers "
               "(--scheme rtn --quant-mode int)\n";
     return 1;
   }
-  if (!cim && (!cimOptions.empty() || !cimCalibration.empty())) {
+  if (target != Target::Cim &&
+      (!cimOptions.empty() || !cimCalibration.empty())) {
     errs() << "resq-compile: --cim and --cim-calibrate need --target cim\n";
     return 1;
   }
-  CimFlags cimFlags;
-  cimFlags.options = cimOptions;
-  cimFlags.calibrationData = cimCalibration;
-  cimFlags.calibrationRows = cimCalibrationRows;
-  cimFlags.outputDir = outputDir;
-  cimFlags.verbose = verbose;
-  if (schemeNeedsWork(flags))
-    options.beforeLowering = [&](mlir::ModuleOp module,
-                                 const std::string &archive) {
-      if (mlir::failed(applyScheme(module, archive, flags)))
-        return mlir::failure();
-      return cim ? applyCimTarget(module, archive, cimFlags) : mlir::success();
-    };
+  raw_string_ostream cimErrors(error);
+  if (failed(resq::parseLowerToCimOptions(cimOptions, options.cim.pass,
+                                          cimErrors))) {
+    // The option parser has said what is wrong, on errs().
+    errs() << "resq-compile: --cim '" << cimOptions
+           << "' is not an option list of --resq-lower-to-cim";
+    if (!error.empty())
+      errs() << ": " << error;
+    errs() << "\n";
+    return 1;
+  }
+  options.cim.calibrationData = cimCalibration;
+  options.cim.calibrationRows = cimCalibrationRows;
+
   mlir::DialectRegistry registry;
   resq::driver::registerDriverDialects(registry);
   mlir::MLIRContext context(registry);

@@ -1,5 +1,4 @@
-//===- resq-run.cpp - run a compiled model
-//---------------------------------===//
+//===- resq-run.cpp - run a compiled model --------------------------------===//
 //
 // resq-run out/ input_0.pb ... [--output-dir results/]
 // resq-run out/ --perplexity ids.npy [--bos-id 1]
@@ -8,10 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CimReport.h"
-
 #include "resq/cimsim/CimStats.h"
 #include "resq/cli/CommandLine.h"
+#include "resq/cli/SharedOptions.h"
+#include "resq/driver/DebugOptions.h"
+#include "resq/driver/Load.h"
+#include "resq/run/CimReport.h"
 #include "resq/run/LanguageModel.h"
 #include "resq/run/LoadedModel.h"
 #include "resq/run/Progress.h"
@@ -59,12 +60,6 @@ static cl::opt<std::string> perplexityFile(
     cl::desc("Token ids (.npy/.pb, int32/int64, [N] or [N, T]), or a text "
              "file with --tokenizer: print the model's perplexity on them"),
     cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string> tokenizerPath(
-    "tokenizer",
-    cl::desc("SentencePiece .model: --perplexity then reads text, "
-             "--prompt-text encodes a prompt, generated tokens print as "
-             "text"),
-    cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     promptText("prompt-text",
                cl::desc("Prompt as text (needs --tokenizer; --bos-id "
@@ -94,16 +89,6 @@ static cl::opt<int> threads("resq-threads",
                             cl::desc("--threads N: threads of the runtime's "
                                      "kernels (default 1; 0: all cores)"),
                             cl::init(1), cl::cat(category));
-static cl::list<std::string> constInputs(
-    "const-input",
-    cl::desc("Fix an ONNX graph input's value at compile time (repeatable): "
-             "shapes computed from it become static and the compiled model "
-             "no longer takes it"),
-    cl::value_desc("name=file.npy|.pb"), cl::cat(category));
-static cl::list<std::string> inputShapes(
-    "input-shape",
-    cl::desc("Static shape of an ONNX input when JIT-compiling a model file"),
-    cl::value_desc("name=DxD..."), cl::cat(category));
 static cl::opt<int> repeat("repeat",
                            cl::desc("Run the inputs N times and print the "
                                     "time per run"),
@@ -114,13 +99,13 @@ static cl::opt<std::string> labelsFile(
     cl::desc("Class labels (.npy/.pb, integers [N]): print the top-1 "
              "accuracy of the first output ([N, classes])"),
     cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string>
-    target("target",
-           cl::desc("cpu (default), or cim: also print what the layers did "
-                    "on the crossbar simulator (a model compiled with "
-                    "resq-compile --target cim), per layer: energy by "
-                    "component, latency, area, utilisation"),
-           cl::init("cpu"), cl::cat(category));
+static cl::opt<driver::Target> target(
+    "target",
+    cl::desc("What the model runs on; cim also prints what the layers did on "
+             "the crossbar simulator (a model compiled with resq-compile "
+             "--target cim), per layer: energy by component, latency, area, "
+             "utilisation"),
+    cl::init(driver::Target::Cpu), driver::targetValues(), cl::cat(category));
 static cl::opt<double> cimSigma(
     "cim-sigma",
     cl::desc("Conductance variation of every crossbar cell: level * max(0, "
@@ -208,10 +193,10 @@ static void printSummary(const std::vector<tensorio::Tensor> &outputs) {
 /// or not loadable.
 static const run::Tokenizer *tokenizer(std::string &error) {
   static std::unique_ptr<run::Tokenizer> loaded;
-  if (!loaded && tokenizerPath.empty())
+  if (!loaded && cli::tokenizerPath().empty())
     error = "text needs --tokenizer MODEL (a SentencePiece .model file)";
   else if (!loaded)
-    loaded = run::Tokenizer::load(tokenizerPath, error);
+    loaded = run::Tokenizer::load(cli::tokenizerPath(), error);
   return loaded.get();
 }
 
@@ -282,7 +267,7 @@ static int runGenerate(run::LoadedModel &model) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   outs() << "\n";
-  if (!tokenizerPath.empty()) {
+  if (!cli::tokenizerPath().empty()) {
     std::string text;
     const run::Tokenizer *tok = tokenizer(error);
     if (!tok || !tok->decode(tokens, text, error))
@@ -379,7 +364,7 @@ static int runInputs(run::LoadedModel &model,
   std::string error;
   if (!gatherInputs(model, given, inputs, error))
     return fail(error);
-  bool cim = target == "cim";
+  bool cim = target == driver::Target::Cim;
   cim::CostParameters costs;
   run::CimRunSummary summary;
   summary.costSource = "65 nm defaults (docs/cim.md)";
@@ -459,7 +444,11 @@ static int runInputs(run::LoadedModel &model,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cli::registerImportOptions();
+  cli::registerTokenizerOption();
+  driver::registerMLIRDebugOptions();
+  cl::HideUnrelatedOptions({&category, &cli::sharedCategory()});
+  cli::showMLIROptions();
   std::vector<std::string> renamed;
   for (int i = 0; i < argc; ++i) {
     StringRef arg(argv[i]);
@@ -487,7 +476,7 @@ int main(int argc, char **argv) {
     model = run::LoadedModel::openCompiled(modelPath, error);
   } else {
     OnnxImportOptions import;
-    if (!driver::applyImportFlags(inputShapes, constInputs, import, error))
+    if (!cli::applyImportOptions(import, error))
       return fail(error);
     std::vector<std::string> specialized;
     if (sys::path::extension(modelPath) == ".onnx") {
@@ -521,9 +510,7 @@ int main(int argc, char **argv) {
       return fail(error);
   }
 
-  if (target != "cpu" && target != "cim")
-    return fail("--target " + target + " is not cpu or cim");
-  if (target == "cim" && (!perplexityFile.empty() || generateCount > 0))
+  if (target == driver::Target::Cim && (!perplexityFile.empty() || generateCount > 0))
     return fail("--target cim reports on --input runs, not on --perplexity "
                 "or --generate");
   if (!perplexityFile.empty())

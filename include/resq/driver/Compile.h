@@ -1,30 +1,61 @@
-//===- Compile.h - resq-compile's pipeline ------------------------*- C++
-//-*-===//
+//===- Compile.h - resq-compile's flow ----------------------------*- C++ -*-===//
 //
-// Compiles a model (.onnx, or .mlir at the graph or resq level) ahead of time
-// for the CPU: import, --resq-lower-to-cpu, LLVM IR, an object file and a
-// shared library that links only libresq_runtime.so. The output folder then
-// holds model.so, model.safetensors and a copy of libresq_runtime.so, which
-// resq-run and the C API of resq/Runtime.h load (`resq_model_load_dir`).
+// Compiles a model (.onnx, or .mlir at the graph or resq level) ahead of
+// time: load (import), the quantization stages (prepare, calibrate,
+// --resq-quantize-pipeline), the target's stages (for cim: record the
+// layers' calibration inputs, --resq-lower-to-cim), --resq-lower-to-cpu,
+// LLVM IR, an object file and a shared library that links only
+// libresq_runtime.so. The output folder then holds model.so,
+// model.safetensors and a copy of libresq_runtime.so, which resq-run and
+// the C API of resq/Runtime.h load (`resq_model_load_dir`).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef RESQ_DRIVER_COMPILE_H
 #define RESQ_DRIVER_COMPILE_H
 
+#include "passes/cim/Passes.h"
+#include "resq/driver/Load.h"
+#include "resq/driver/Pipelines.h"
 #include "resq/onnx/Import.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
 
-#include <functional>
+#include <optional>
 #include <string>
 
 namespace resq::driver {
 
 /// Where compilation stops: --emit=mlir|llvm|obj|lib.
 enum class EmitKind { Mlir, Llvm, Obj, Lib };
+
+/// Calibration of a transformer on token data.
+struct CalibrationOptions {
+  /// Token ids (.npy/.pb) or text (with `tokenizer`); empty: none.
+  std::string data;
+  std::string tokenizer;
+  /// Stop after this many tokens (0: all the data).
+  int64_t tokens = 0;
+  /// Window length; must be the compiled sequence length (0: that length).
+  int64_t sequence = 0;
+  std::optional<int64_t> bosId;
+  /// Reuse statistics from, and store them in, this folder (empty: off).
+  std::string cacheDir;
+};
+
+/// The crossbar target (Target::Cim).
+struct CimOptions {
+  /// Options of --resq-lower-to-cim (`calibration` is set by the driver
+  /// when `calibrationData` is given).
+  ResqLowerToCimOptions pass;
+  /// Network inputs (.npy/.pb, [N, features...]) to calibrate on; empty:
+  /// none.
+  std::string calibrationData;
+  /// Calibration rows used (the first ones of the file).
+  int64_t calibrationRows = 256;
+};
 
 struct CompileOptions {
   std::string outputDir;
@@ -43,51 +74,23 @@ struct CompileOptions {
   std::string runtimeLibrary;
   /// Print each stage and its time to errs().
   bool verbose = false;
-  /// Runs on the loaded module before it is lowered (preparation,
-  /// calibration, quantization), given the archive it names.
-  std::function<mlir::LogicalResult(mlir::ModuleOp, const std::string &)>
-      beforeLowering;
+  /// Print the resq-opt command of each stage to outs().
+  bool dumpPassPipeline = false;
+
+  /// Raise and prepare the model even for scheme=fp32.
+  bool prepare = false;
+  CalibrationOptions calibration;
+  /// The scheme; `stats` and `gptqStats` are filled in by calibration.
+  QuantizePipelineOptions quantize;
+  Target target = Target::Cpu;
+  CimOptions cim;
 };
-
-/// The fixed file names inside an output folder.
-inline constexpr const char *kLibraryName = "model.so";
-inline constexpr const char *kArchiveName = "model.safetensors";
-inline constexpr const char *kRuntimeName = "libresq_runtime.so";
-
-/// Loads `inputPath` (.onnx is imported; anything else is parsed as MLIR)
-/// and writes its parameter archive to `archivePath`. The module's resq.params
-/// then names that archive. Errors go to the context's diagnostic handler.
-mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef inputPath,
-                                            mlir::MLIRContext &context,
-                                            const OnnxImportOptions &import,
-                                            llvm::StringRef archivePath);
-
-/// Runs the textual pass pipeline `pipeline` on `module`, naming its
-/// archive `archivePath` by full path while the passes run (passes that read
-/// or write weights find them through the module).
-mlir::LogicalResult runWithArchive(mlir::ModuleOp module,
-                                   const std::string &archivePath,
-                                   llvm::StringRef pipeline);
-
-/// Raises a loaded transformer and prepares it for rotation and
-/// quantization: --resq-untie-embeddings, --resq-raise-transformer,
-/// --resq-fold-norms. Fails (with a diagnostic naming the missing parts)
-/// unless every layer was found. `archivePath` is the module's archive.
-mlir::LogicalResult prepareTransformer(mlir::ModuleOp module,
-                                       const std::string &archivePath);
-
-/// Runs --resq-lower-to-cpu{entry=...} on `module`.
-mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       llvm::StringRef entry);
 
 /// The whole flow, up to options.emit. Errors are reported through the
 /// context's diagnostic handler.
 mlir::LogicalResult compileModel(llvm::StringRef inputPath,
                                  mlir::MLIRContext &context,
-                                 const CompileOptions &options);
-
-/// Registers every dialect and translation the driver needs.
-void registerDriverDialects(mlir::DialectRegistry &registry);
+                                 CompileOptions &options);
 
 } // namespace resq::driver
 

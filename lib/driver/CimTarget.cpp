@@ -3,7 +3,6 @@
 #include "CimTarget.h"
 
 #include "passes/calibrate/Passes.h"
-#include "resq/driver/Compile.h"
 #include "resq/driver/StageTimer.h"
 #include "resq/params/Archive.h"
 #include "resq/run/LoadedModel.h"
@@ -20,7 +19,7 @@
 #include <map>
 
 using namespace mlir;
-using resq::driver::StageTimer;
+using namespace resq::driver;
 
 namespace {
 
@@ -28,13 +27,20 @@ namespace {
 /// the calibration inputs, batch by batch (the compiled batch size; a
 /// partial last batch is padded with zeros and its padding dropped), and
 /// writes every observed layer input as f32 [rows, in] to `path`.
-LogicalResult recordLayerInputs(ModuleOp module, const std::string &archivePath,
-                                const CimFlags &flags,
+LogicalResult recordLayerInputs(ModuleOp module, const StageRunner &stages,
+                                const CimOptions &flags,
                                 const std::string &path) {
   Location loc = module.getLoc();
+  const std::string &archivePath = stages.archive();
+  stages.note("record the layers' calibration inputs: resq-compile "
+              "instruments the module above (--resq-calibrate-instrument) "
+              "and runs it on the calibration rows: " +
+              path);
   OwningOpRef<ModuleOp> instrumented = module.clone();
-  if (failed(resq::driver::runWithArchive(*instrumented, archivePath,
-                                          "resq-insert-observers")))
+  if (failed(StageRunner(archivePath)
+                 .run(*instrumented, "calibrate-instrument",
+                      "resq-calibrate-instrument",
+                      buildCalibrateInstrumentPipeline)))
     return failure();
   std::string error;
   std::unique_ptr<resq::run::LoadedModel> model =
@@ -112,19 +118,24 @@ LogicalResult recordLayerInputs(ModuleOp module, const std::string &archivePath,
 
 } // namespace
 
-LogicalResult applyCimTarget(ModuleOp module, const std::string &archivePath,
-                             const CimFlags &flags) {
-  std::string options = flags.options;
-  if (!flags.calibrationData.empty()) {
-    StageTimer stage(flags.verbose, "record the layers' calibration inputs");
-    llvm::SmallString<256> path(flags.outputDir);
+LogicalResult resq::driver::applyCimTarget(ModuleOp module,
+                                           const StageRunner &stages,
+                                           CompileOptions &options) {
+  CimOptions &cim = options.cim;
+  if (!cim.calibrationData.empty()) {
+    StageTimer stage(options.verbose,
+                     "record the layers' calibration inputs");
+    llvm::SmallString<256> path(options.outputDir);
     llvm::sys::path::append(path, "cim-calibration.safetensors");
     llvm::sys::fs::make_absolute(path);
-    if (failed(recordLayerInputs(module, archivePath, flags, path.str().str())))
+    if (failed(recordLayerInputs(module, stages, cim, path.str().str())))
       return failure();
-    options += " calibration=" + path.str().str();
+    cim.pass.calibration = path.str().str();
   }
-  StageTimer stage(flags.verbose, "map the linear layers onto crossbars");
-  return resq::driver::runWithArchive(module, archivePath,
-                                      "resq-lower-to-cim{" + options + "}");
+  StageTimer stage(options.verbose, "map the linear layers onto crossbars");
+  return stages.run(module, "map the linear layers onto crossbars",
+                    passText(createResqLowerToCim(cim.pass)),
+                    [&](OpPassManager &pm) {
+                      pm.addPass(createResqLowerToCim(cim.pass));
+                    });
 }

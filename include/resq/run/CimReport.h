@@ -1,5 +1,4 @@
-//===- CimReport.h - resq-run --target cim -------------------------*- C++
-//-*-===//
+//===- CimReport.h - resq-run --target cim's report ---------------*- C++ -*-===//
 //
 // What a model compiled with `resq-compile --target cim` did on the
 // crossbar simulator: the per-layer event counts of libresq_runtime.so
@@ -8,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RESQ_TOOLS_RESQRUN_CIMREPORT_H
-#define RESQ_TOOLS_RESQRUN_CIMREPORT_H
+#ifndef RESQ_RUN_CIMREPORT_H
+#define RESQ_RUN_CIMREPORT_H
 
 #include "resq/cim/CostModel.h"
 
@@ -41,4 +40,4 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
 
 } // namespace resq::run
 
-#endif // RESQ_TOOLS_RESQRUN_CIMREPORT_H
+#endif // RESQ_RUN_CIMREPORT_H

@@ -10,10 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RESQ_TOOLS_RESQCOMPILE_CALIBRATIONCACHE_H
-#define RESQ_TOOLS_RESQCOMPILE_CALIBRATIONCACHE_H
+#ifndef RESQ_LIB_DRIVER_CALIBRATIONCACHE_H
+#define RESQ_LIB_DRIVER_CALIBRATIONCACHE_H
 
-#include "Scheme.h"
+#include "resq/driver/Compile.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -24,7 +24,7 @@
 /// set when an input cannot be read.
 std::string calibrationCachePath(mlir::ModuleOp module,
                                  const std::string &archivePath,
-                                 const CalibrationFlags &flags,
+                                 const resq::driver::CalibrationOptions &flags,
                                  std::string &error);
 
 /// Copies `from` to `to` through a temporary file beside `to`, so that a
@@ -32,4 +32,4 @@ std::string calibrationCachePath(mlir::ModuleOp module,
 bool copyFileAtomically(const std::string &from, const std::string &to,
                         std::string &error);
 
-#endif // RESQ_TOOLS_RESQCOMPILE_CALIBRATIONCACHE_H
+#endif // RESQ_LIB_DRIVER_CALIBRATIONCACHE_H

@@ -41,7 +41,7 @@ bool appendFileHash(std::string &digest, const std::string &path,
 
 std::string calibrationCachePath(mlir::ModuleOp module,
                                  const std::string &archivePath,
-                                 const CalibrationFlags &flags,
+                                 const resq::driver::CalibrationOptions &flags,
                                  std::string &error) {
   std::string ir;
   llvm::raw_string_ostream os(ir);

@@ -1,6 +1,6 @@
 //===- CimReport.cpp - resq-run --target cim ------------------------------===//
 
-#include "CimReport.h"
+#include "resq/run/CimReport.h"
 
 #include "resq/cimsim/CimStats.h"
 

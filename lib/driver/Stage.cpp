@@ -1,0 +1,65 @@
+//===- Stage.cpp - one stage of the compile flow --------------------------===//
+
+#include "resq/driver/Stage.h"
+
+#include "resq/driver/DebugOptions.h"
+
+#include "dialects/resq/ResqAttributes.h"
+#include "dialects/resq/ResqDialect.h"
+
+#include "mlir/Pass/Pass.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+
+using namespace mlir;
+
+namespace {
+
+/// `text` as one shell word.
+std::string shellQuoted(llvm::StringRef text) {
+  std::string quoted = "'";
+  for (char c : text)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+} // namespace
+
+LogicalResult resq::driver::StageRunner::run(
+    ModuleOp module, llvm::StringRef name, llvm::StringRef replay,
+    llvm::function_ref<void(OpPassManager &)> build) const {
+  if (dump) {
+    *dump << "# " << name << "\n"
+          << "resq-opt "
+          << shellQuoted(("--pass-pipeline=builtin.module(" + replay + ")")
+                             .str())
+          << "\n";
+    dump->flush();
+  }
+  // Passes that read or write weights find the archive through the module.
+  MLIRContext *context = module->getContext();
+  auto attrName = ResqDialect::getParamsAttrName();
+  Attribute named = module->getAttr(attrName);
+  llvm::SmallString<256> absolute(archivePath);
+  llvm::sys::fs::make_absolute(absolute);
+  module->setAttr(attrName, ParamArchiveAttr::get(context, absolute));
+  ConfiguredPassManager pm(context, name);
+  build(pm.get());
+  LogicalResult result = pm.run(module);
+  module->setAttr(attrName, named);
+  return result;
+}
+
+void resq::driver::StageRunner::note(const llvm::Twine &text) const {
+  if (!dump)
+    return;
+  *dump << "# " << text << "\n";
+  dump->flush();
+}
+
+std::string resq::driver::passText(std::unique_ptr<Pass> pass) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  pass->printAsTextualPipeline(os);
+  return text;
+}
