@@ -1,5 +1,4 @@
-//===- InitAll.h - the one registration point of every resq tool -*- C++
-//-*-===//
+//===- InitAll.h - the one registration point of every resq tool ----------===//
 //
 // Every tool registers dialects and passes through this header, so that a
 // dialect or pass added here is available everywhere at once.

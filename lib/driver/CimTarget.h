@@ -1,4 +1,4 @@
-//===- CimTarget.h - resq-compile --target cim ---------------------*- C++ -*-===//
+//===- CimTarget.h - resq-compile --target cim ------------------*- C++ -*-===//
 //
 // After the quantization stages, --target cim maps the integer linear layers
 // onto crossbars (--resq-lower-to-cim). With --cim-calibrate, the layers'

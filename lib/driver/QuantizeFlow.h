@@ -1,4 +1,4 @@
-//===- QuantizeFlow.h - the quantization stages of resq-compile ---*- C++ -*-===//
+//===- QuantizeFlow.h - the quantization stages of resq-compile -*- C++ -*-===//
 //
 // Before lowering, resq-compile runs:
 //   prepare     --resq-prepare (any scheme but fp32, --prepare, --calibrate);

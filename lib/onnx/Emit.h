@@ -1,5 +1,4 @@
-//===- Emit.h - building blocks the op handlers emit -------------*- C++
-//-*-===//
+//===- Emit.h - building blocks the op handlers emit -----------*- C++ -*-===//
 //
 // TOSA 1.0 wants operands of equal rank, shapes as !tosa.shape operands and
 // zero points as tensors; ops TOSA lacks become broadcasting linalg.generic

@@ -1,5 +1,4 @@
-//===- GraphImporter.h - one ONNX graph into one func.func -------*- C++
-//-*-===//
+//===- GraphImporter.h - one ONNX graph into one func.func -----*- C++ -*-===//
 
 #ifndef RESQ_LIB_ONNX_GRAPHIMPORTER_H
 #define RESQ_LIB_ONNX_GRAPHIMPORTER_H

@@ -1,5 +1,4 @@
-//===- HostEval.h - evaluating ONNX ops on known tensors ---------*- C++
-//-*-===//
+//===- HostEval.h - evaluating ONNX ops on known tensors -------*- C++ -*-===//
 //
 // Shape subgraphs and constant masks are folded while importing, so that the
 // emitted IR has static shapes and no shape arithmetic. These helpers do the

@@ -1,5 +1,4 @@
-//===- HostTensor.h - tensors the importer knows the value of ----*- C++
-//-*-===//
+//===- HostTensor.h - tensors the importer knows the value of --*- C++ -*-===//
 //
 // Initializers, Constant nodes and the shape arithmetic of exported graphs
 // (Shape -> Gather -> Concat -> Reshape) are evaluated while importing. A

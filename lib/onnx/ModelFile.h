@@ -1,5 +1,4 @@
-//===- ModelFile.h - an .onnx file and the data it refers to -----*- C++
-//-*-===//
+//===- ModelFile.h - an .onnx file and the data it refers to ---*- C++ -*-===//
 
 #ifndef RESQ_LIB_ONNX_MODELFILE_H
 #define RESQ_LIB_ONNX_MODELFILE_H

@@ -1,5 +1,4 @@
-//===- NodeImporter.h - what an op handler sees of the import ----*- C++
-//-*-===//
+//===- NodeImporter.h - what an op handler sees of the import --*- C++ -*-===//
 //
 // Every ONNX op is imported by a handler (see OpTable.h) that reads its
 // node's inputs and attributes through a NodeImporter and either emits MLIR

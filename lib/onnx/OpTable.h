@@ -1,5 +1,4 @@
-//===- OpTable.h - the versioned table of supported ONNX ops -----*- C++
-//-*-===//
+//===- OpTable.h - the versioned table of supported ONNX ops ---*- C++ -*-===//
 //
 // One row per (op, since-version): the handler that imports the op as
 // defined from that opset on. A model at opset N uses the row with the

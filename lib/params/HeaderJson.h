@@ -1,5 +1,4 @@
-//===- HeaderJson.h - the JSON subset of safetensors headers -----*- C++
-//-*-===//
+//===- HeaderJson.h - the JSON subset of safetensors headers ---*- C++ -*-===//
 //
 // A safetensors header is a JSON object of objects holding strings, integer
 // arrays and a string map. This parser accepts standard JSON but keeps only

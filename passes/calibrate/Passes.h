@@ -1,5 +1,4 @@
-//===- Passes.h - calibration instrumentation ----------------------*- C++
-//-*-===//
+//===- Passes.h - calibration instrumentation ------------------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_CALIBRATE_PASSES_H
 #define RESQ_PASSES_CALIBRATE_PASSES_H

@@ -1,5 +1,4 @@
-//===- CimBuilders.h - readout chains both crossbar lowerings build -*- C++
-//-*-===//
+//===- CimBuilders.h - readout chains both crossbar lowerings build -------===//
 
 #ifndef RESQ_PASSES_CIM_CIMBUILDERS_H
 #define RESQ_PASSES_CIM_CIMBUILDERS_H

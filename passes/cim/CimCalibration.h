@@ -1,5 +1,4 @@
-//===- CimCalibration.h - readout parameters from calibration data -*- C++
-//-*-===//
+//===- CimCalibration.h - readout parameters from calibration data --------===//
 //
 // What --resq-lower-to-cim learns from a layer's calibration inputs, with
 // the simulator's own crossbar model (runtime/cimsim): the range of the

@@ -1,5 +1,4 @@
-//===- Passes.h - linear layers onto compute-in-memory crossbars -*- C++
-//-*-===//
+//===- Passes.h - linear layers onto compute-in-memory crossbars ----------===//
 
 #ifndef RESQ_PASSES_CIM_PASSES_H
 #define RESQ_PASSES_CIM_PASSES_H

@@ -1,5 +1,4 @@
-//===- ScaleTuning.h - sense-amplifier scales tuned end to end ---*- C++
-//-*-===//
+//===- ScaleTuning.h - sense-amplifier scales tuned end to end ------------===//
 //
 // The closed-form scales (fitSenseScales) fit each slice of each layer on
 // its own. Fine-tuning adjusts every layer's scales together to bring the

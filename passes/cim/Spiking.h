@@ -1,5 +1,4 @@
-//===- Spiking.h - a ReLU MLP as a rate-coded spiking network ----*- C++
-//-*-===//
+//===- Spiking.h - a ReLU MLP as a rate-coded spiking network --*- C++ -*-===//
 //
 // --resq-lower-to-cim backend=spiking converts a chain of integer linear
 // layers with ReLUs between them into a spiking network on ADC-less

@@ -1,5 +1,4 @@
-//===- CalibrationStats.h - reading resq-compile --calibrate's output -*- C++
-//-*-===//
+//===- CalibrationStats.h - reading resq-compile --calibrate's output -----===//
 //
 // The statistics archive holds, per site "layers.L.SITE", the float64 sums
 // of X^T X per group ([groups, width, width]) and the token count N in its

@@ -1,5 +1,4 @@
-//===- LayerNames.h - the name a linear layer goes by -------------*- C++
-//-*-===//
+//===- LayerNames.h - the name a linear layer goes by ----------*- C++ -*-===//
 //
 // Calibration outputs, crossbar layers and the simulator's per-layer report
 // name a linear layer after its weight parameter, so that the names match

@@ -1,5 +1,4 @@
-//===- ModuleParams.h - the parameter archive a module names ------*- C++
-//-*-===//
+//===- ModuleParams.h - the parameter archive a module names ---*- C++ -*-===//
 //
 // Passes that look at weights (a pattern that must know two RoPE tables are
 // equal) or rewrite them (norm folding, rotation fusion, quantization) reach

@@ -1,5 +1,4 @@
-//===- TransformerStructure.h - the layers of a raised transformer -*- C++
-//-*-===//
+//===- TransformerStructure.h - the layers of a raised transformer --------===//
 //
 // After --resq-raise-transformer, a Llama-family model is a chain of resq
 // ops. This analysis names them: per layer the input norm, the q/k/v

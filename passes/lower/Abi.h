@@ -1,5 +1,4 @@
-//===- Abi.h - the calling convention of a compiled model --------*- C++
-//-*-===//
+//===- Abi.h - the calling convention of a compiled model ------*- C++ -*-===//
 //
 // A compiled model exports `resq_entry(void **args)` and `resq_abi()`, a text
 // that lists the entry's arguments in order: inputs, then parameters (weights

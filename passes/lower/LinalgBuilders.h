@@ -1,5 +1,4 @@
-//===- LinalgBuilders.h - helpers of the resq-to-linalg patterns -*- C++
-//-*-===//
+//===- LinalgBuilders.h - helpers of the resq-to-linalg patterns ----------===//
 //
 // Building blocks shared by the patterns that lower resq ops to linalg on
 // tensors: generic ops, row views, and the uniform quantization grid that

@@ -1,5 +1,4 @@
-//===- Passes.h - lowering resq to the CPU -----------------------*- C++
-//-*-===//
+//===- Passes.h - lowering resq to the CPU ---------------------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_LOWER_PASSES_H
 #define RESQ_PASSES_LOWER_PASSES_H

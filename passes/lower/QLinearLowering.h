@@ -1,5 +1,4 @@
-//===- QLinearLowering.h - resq.qlinear with a pluggable product -*- C++
-//-*-===//
+//===- QLinearLowering.h - resq.qlinear with a pluggable product ----------===//
 //
 // resq.qlinear lowers in three steps (QLinearToLinalg.cpp): per-token
 // quantization of its input to integer codes, the integer products of each

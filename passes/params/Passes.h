@@ -1,4 +1,4 @@
-//===- Passes.h - the parameter archive of a module ---------------*- C++ -*-===//
+//===- Passes.h - the parameter archive of a module -------------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_PARAMS_PASSES_H
 #define RESQ_PASSES_PARAMS_PASSES_H

@@ -1,5 +1,4 @@
-//===- Passes.h - function-preserving preparation of raised models -*- C++
-//-*-===//
+//===- Passes.h - function-preserving preparation of raised models --------===//
 
 #ifndef RESQ_PASSES_PREPARE_PASSES_H
 #define RESQ_PASSES_PREPARE_PASSES_H

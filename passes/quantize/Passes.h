@@ -1,5 +1,4 @@
-//===- Passes.h - quantization of a prepared transformer -----------*- C++
-//-*-===//
+//===- Passes.h - quantization of a prepared transformer -------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_QUANTIZE_PASSES_H
 #define RESQ_PASSES_QUANTIZE_PASSES_H

@@ -1,5 +1,4 @@
-//===- Passes.h - raising graph-level IR to resq ops -------------*- C++
-//-*-===//
+//===- Passes.h - raising graph-level IR to resq ops -----------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_RAISE_PASSES_H
 #define RESQ_PASSES_RAISE_PASSES_H

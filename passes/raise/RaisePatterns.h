@@ -1,5 +1,4 @@
-//===- RaisePatterns.h - the raising patterns, by concern ---------*- C++
-//-*-===//
+//===- RaisePatterns.h - the raising patterns, by concern ------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_RAISE_RAISEPATTERNS_H
 #define RESQ_PASSES_RAISE_RAISEPATTERNS_H

@@ -1,5 +1,4 @@
-//===- Passes.h - rotations of a prepared transformer --------------*- C++
-//-*-===//
+//===- Passes.h - rotations of a prepared transformer ----------*- C++ -*-===//
 
 #ifndef RESQ_PASSES_ROTATE_PASSES_H
 #define RESQ_PASSES_ROTATE_PASSES_H

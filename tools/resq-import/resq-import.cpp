@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "resq/cli/CommandLine.h"
+#include "resq/cli/SharedOptions.h"
 #include "resq/onnx/Import.h"
 #include "resq/params/Archive.h"
 
@@ -35,16 +36,6 @@ static cl::opt<std::string> paramsFile(
     cl::desc("Parameter archive to write (default: the output file with "
              "extension .safetensors, or <model>.safetensors in the current "
              "folder when writing to standard output)"),
-    cl::cat(category));
-static cl::list<std::string> inputShapes(
-    "input-shape", cl::value_desc("name=DxD..."),
-    cl::desc("Static shape of a graph input, overriding the model's dims "
-             "(repeatable), e.g. --input-shape input_ids=1x128"),
-    cl::cat(category));
-static cl::opt<int64_t> inlineWeightsBelow(
-    "inline-weights-below", cl::init(16), cl::value_desc("N"),
-    cl::desc("Keep constants with fewer than N elements inline in the IR; "
-             "larger ones go to the parameter archive (default 16)"),
     cl::cat(category));
 static cl::opt<bool>
     opStats("op-stats",
@@ -87,7 +78,8 @@ static std::string archiveNameFor(StringRef params) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  resq::cli::registerImportOptions();
+  cl::HideUnrelatedOptions({&category, &resq::cli::sharedCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "resq-import: ONNX model -> resq graph-level MLIR and a safetensors "
@@ -103,9 +95,8 @@ int main(int argc, char **argv) {
   }
 
   resq::OnnxImportOptions options;
-  options.inlineWeightsBelow = inlineWeightsBelow;
   std::string shapeError;
-  if (!resq::driver::applyImportFlags(inputShapes, {}, options, shapeError)) {
+  if (!resq::cli::applyImportOptions(options, shapeError)) {
     errs() << "resq-import: " << shapeError << "\n";
     return 1;
   }

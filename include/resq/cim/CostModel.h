@@ -1,5 +1,4 @@
-//===- CostModel.h - energy, latency and area of crossbar layers -*- C++
-//-*-===//
+//===- CostModel.h - energy, latency and area of crossbar layers ----------===//
 //
 // The analytical cost model of ALGORITHMS.md §6: the simulator counts events
 // (resq::cimsim::Events) and this model prices them. Every default is at

@@ -1,5 +1,4 @@
-//===- CommandLine.h - helpers the resq tools share ---------------*- C++
-//-*-===//
+//===- CommandLine.h - helpers the resq tools share ------------*- C++ -*-===//
 
 #ifndef RESQ_CLI_COMMANDLINE_H
 #define RESQ_CLI_COMMANDLINE_H

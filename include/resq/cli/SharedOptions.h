@@ -1,4 +1,4 @@
-//===- SharedOptions.h - options several resq tools declare -------*- C++ -*-===//
+//===- SharedOptions.h - options several resq tools declare -----*- C++ -*-===//
 //
 // Like MLIR's register*CLOptions(): each group of options is declared here
 // once, registered by the tools that take it before they parse their

@@ -1,4 +1,4 @@
-//===- Compile.h - resq-compile's flow ----------------------------*- C++ -*-===//
+//===- Compile.h - resq-compile's flow --------------------------*- C++ -*-===//
 //
 // Compiles a model (.onnx, or .mlir at the graph or resq level) ahead of
 // time: load (import), the quantization stages (prepare, calibrate,

@@ -1,4 +1,4 @@
-//===- DebugOptions.h - MLIR's --mlir-* options in resq's tools ---*- C++ -*-===//
+//===- DebugOptions.h - MLIR's --mlir-* options in resq's tools -*- C++ -*-===//
 //
 // resq-compile and resq-run (when it JIT-compiles) run pass managers of
 // their own. registerMLIRDebugOptions() gives them the options mlir-opt has

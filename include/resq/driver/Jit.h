@@ -1,5 +1,4 @@
-//===- Jit.h - compile a model in-process with MLIR's ExecutionEngine -*- C++
-//-*-===//
+//===- Jit.h - compile a model in-process with MLIR's ExecutionEngine -----===//
 //
 // The same pipeline as resq-compile, JIT-compiled instead of written to a
 // shared library: calibration runs instrumented models this way. The result

@@ -1,4 +1,4 @@
-//===- Load.h - load a model, lower it, register the driver's dialects -*- C++ -*-===//
+//===- Load.h - load a model, lower it, register the driver's dialects ----===//
 //
 // The parts of the compile flow that every tool shares: loading a model
 // file into a module and its weight archive, and lowering it to the LLVM

@@ -1,4 +1,4 @@
-//===- Pipelines.h - resq's named pass pipelines ------------------*- C++ -*-===//
+//===- Pipelines.h - resq's named pass pipelines ----------------*- C++ -*-===//
 //
 // The stages resq-compile runs, as typed pipelines that resq-opt can run by
 // name (docs/compiling.md lists them):

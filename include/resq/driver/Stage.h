@@ -1,4 +1,4 @@
-//===- Stage.h - one stage of the compile flow --------------------*- C++ -*-===//
+//===- Stage.h - one stage of the compile flow ------------------*- C++ -*-===//
 //
 // resq-compile runs its flow as stages (prepare, quantize, the target's
 // lowering), each a typed pass pipeline run on the module while it names its

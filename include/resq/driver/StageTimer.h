@@ -1,5 +1,4 @@
-//===- StageTimer.h - resq-compile -v's timing of each stage -------*- C++
-//-*-===//
+//===- StageTimer.h - resq-compile -v's timing of each stage ---*- C++ -*-===//
 
 #ifndef RESQ_DRIVER_STAGETIMER_H
 #define RESQ_DRIVER_STAGETIMER_H

@@ -1,5 +1,4 @@
-//===- PcaRotation.h - ResQ's PCA-based rotations -------------------*- C++
-//-*-===//
+//===- PcaRotation.h - ResQ's PCA-based rotations --------------*- C++ -*-===//
 //
 // The basis ResQ rotates a space into: principal components of calibration
 // covariance, lowest variance first, with independent random rotations

@@ -1,5 +1,4 @@
-//===- Import.h - ONNX models to resq's graph-level MLIR ---------*- C++
-//-*-===//
+//===- Import.h - ONNX models to resq's graph-level MLIR -------*- C++ -*-===//
 //
 // resq-import's library: reads an .onnx file (embedded or external data),
 // infers every shape statically, and emits a func.func at the graph level

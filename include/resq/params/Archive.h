@@ -1,5 +1,4 @@
-//===- Archive.h - safetensors parameter archives (read and write) -*- C++
-//-*-===//
+//===- Archive.h - safetensors parameter archives (read and write) --------===//
 //
 // resq keeps weights out of the IR: a module names a safetensors file and
 // refers to its tensors by name. The reader maps the file into memory and

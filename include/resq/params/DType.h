@@ -1,5 +1,4 @@
-//===- DType.h - element types of a safetensors parameter archive -*- C++
-//-*-===//
+//===- DType.h - element types of a safetensors parameter archive ---------===//
 
 #ifndef RESQ_PARAMS_DTYPE_H
 #define RESQ_PARAMS_DTYPE_H

@@ -1,5 +1,4 @@
-//===- MappedFile.h - a read-only memory-mapped regular file -----*- C++
-//-*-===//
+//===- MappedFile.h - a read-only memory-mapped regular file ---*- C++ -*-===//
 //
 // Weights are read where they lie: safetensors archives and ONNX external
 // data are mapped, not copied. Plain C++ (POSIX), no MLIR.

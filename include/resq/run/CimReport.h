@@ -1,4 +1,4 @@
-//===- CimReport.h - resq-run --target cim's report ---------------*- C++ -*-===//
+//===- CimReport.h - resq-run --target cim's report -------------*- C++ -*-===//
 //
 // What a model compiled with `resq-compile --target cim` did on the
 // crossbar simulator: the per-layer event counts of libresq_runtime.so

@@ -1,10 +1,9 @@
-//===- LanguageModel.h - perplexity and generation with a compiled LM -*- C++
-//-*-===//
+//===- LanguageModel.h - perplexity and generation with a compiled LM -----===//
 //
 // A language model here is a compiled model with one integer input of shape
 // [B, T] (token ids) and a float output of shape [B, T, V] (logits). Its
 // sequence length T is fixed at compile time, which sets the protocol (see
-// docs/resq-run.md):
+// docs/compiling.md, "Language models and the perplexity protocol"):
 //  * perplexity: the token stream is cut into non-overlapping windows of T
 //    tokens (a trailing partial window is dropped); with --bos-id each window
 //    is BOS followed by T-1 stream tokens. In every window, each token after

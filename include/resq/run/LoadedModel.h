@@ -1,5 +1,4 @@
-//===- LoadedModel.h - a model ready to run, compiled or JIT'ed ---*- C++
-//-*-===//
+//===- LoadedModel.h - a model ready to run, compiled or JIT'ed -----------===//
 //
 // What resq-run executes: a folder written by resq-compile (model.so and
 // model.safetensors), or a model file (.onnx/.mlir) JIT-compiled in-process

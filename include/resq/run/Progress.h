@@ -1,5 +1,4 @@
-//===- Progress.h - a progress bar for long runs ------------------*- C++
-//-*-===//
+//===- Progress.h - a progress bar for long runs ---------------*- C++ -*-===//
 
 #ifndef RESQ_RUN_PROGRESS_H
 #define RESQ_RUN_PROGRESS_H

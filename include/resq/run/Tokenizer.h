@@ -1,5 +1,4 @@
-//===- Tokenizer.h - SentencePiece text <-> token ids -------------*- C++
-//-*-===//
+//===- Tokenizer.h - SentencePiece text <-> token ids ----------*- C++ -*-===//
 //
 // resq-run --tokenizer MODEL reads text for --perplexity and --prompt-text
 // and prints generated text, through Debian's libsentencepiece. A build

@@ -1,5 +1,4 @@
-//===- TensorFile.h - tensors in .npy and ONNX .pb files ----------*- C++
-//-*-===//
+//===- TensorFile.h - tensors in .npy and ONNX .pb files -------*- C++ -*-===//
 //
 // resq-run reads a model's inputs from and writes its outputs to NumPy .npy
 // files (little-endian, C order) or ONNX TensorProto .pb files, chosen by the
