@@ -32,8 +32,8 @@ struct ImportOptions {
       "inline-weights-below",
       cl::desc("Keep ONNX constants with fewer than N elements inline in the "
                "IR; larger ones go to the parameter archive"),
-      cl::init(resq::OnnxImportOptions().inlineWeightsBelow), cl::value_desc("N"),
-      cl::cat(resq::cli::sharedCategory())};
+      cl::init(resq::OnnxImportOptions().inlineWeightsBelow),
+      cl::value_desc("N"), cl::cat(resq::cli::sharedCategory())};
 };
 ManagedStatic<ImportOptions> importOptions;
 

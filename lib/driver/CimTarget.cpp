@@ -123,8 +123,7 @@ LogicalResult resq::driver::applyCimTarget(ModuleOp module,
                                            CompileOptions &options) {
   CimOptions &cim = options.cim;
   if (!cim.calibrationData.empty()) {
-    StageTimer stage(options.verbose,
-                     "record the layers' calibration inputs");
+    StageTimer stage(options.verbose, "record the layers' calibration inputs");
     llvm::SmallString<256> path(options.outputDir);
     llvm::sys::path::append(path, "cim-calibration.safetensors");
     llvm::sys::fs::make_absolute(path);
@@ -133,9 +132,8 @@ LogicalResult resq::driver::applyCimTarget(ModuleOp module,
     cim.pass.calibration = path.str().str();
   }
   StageTimer stage(options.verbose, "map the linear layers onto crossbars");
-  return stages.run(module, "map the linear layers onto crossbars",
-                    passText(createResqLowerToCim(cim.pass)),
-                    [&](OpPassManager &pm) {
-                      pm.addPass(createResqLowerToCim(cim.pass));
-                    });
+  return stages.run(
+      module, "map the linear layers onto crossbars",
+      passText(createResqLowerToCim(cim.pass)),
+      [&](OpPassManager &pm) { pm.addPass(createResqLowerToCim(cim.pass)); });
 }

@@ -18,7 +18,6 @@
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
-
 using namespace mlir;
 using namespace llvm;
 using resq::driver::StageTimer;
@@ -86,11 +85,10 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
     CpuPipelineOptions cpu;
     cpu.entry = options.entry;
     cpu.runtimeKernels = true;
-    if (failed(stages.run(*module, "lower to the LLVM dialect",
-                          pipelineText("resq-lower-to-cpu", cpu),
-                          [&](OpPassManager &pm) {
-                            buildResqCpuPipeline(pm, cpu);
-                          })))
+    if (failed(stages.run(
+            *module, "lower to the LLVM dialect",
+            pipelineText("resq-lower-to-cpu", cpu),
+            [&](OpPassManager &pm) { buildResqCpuPipeline(pm, cpu); })))
       return failure();
   }
   if (options.emit == EmitKind::Mlir)

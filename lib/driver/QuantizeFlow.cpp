@@ -159,8 +159,8 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
     if (attention && failed(resq::findCompleteTransformers(module)))
       return failure();
   }
-  std::string stats = absolutePath(options.outputDir +
-                                   "/calibration.safetensors");
+  std::string stats =
+      absolutePath(options.outputDir + "/calibration.safetensors");
   bool calibrated = false;
   // QuaRot's rotations need no statistics; GPTQ calibrates the rotated model.
   if (scheme == QuantScheme::Resq ||
@@ -179,7 +179,8 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
     if (scheme == QuantScheme::Quarot || scheme == QuantScheme::Resq) {
       StageTimer stage(verbose, "rotate");
       ResqRotateOptions rotate = rotationOf(quantize);
-      if (failed(stages.run(module, "rotate", passText(createResqRotate(rotate)),
+      if (failed(stages.run(module, "rotate",
+                            passText(createResqRotate(rotate)),
                             [&](OpPassManager &pm) {
                               pm.addPass(createResqRotate(rotate));
                             })))
@@ -197,9 +198,7 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
     quantize.gptqStats = hessians;
   }
   StageTimer stage(verbose, "quantize");
-  return stages.run(module, "quantize",
-                    pipelineText("resq-quantize-pipeline", quantize),
-                    [&](OpPassManager &pm) {
-                      buildQuantizePipeline(pm, quantize);
-                    });
+  return stages.run(
+      module, "quantize", pipelineText("resq-quantize-pipeline", quantize),
+      [&](OpPassManager &pm) { buildQuantizePipeline(pm, quantize); });
 }

@@ -31,8 +31,8 @@ LogicalResult resq::driver::StageRunner::run(
   if (dump) {
     *dump << "# " << name << "\n"
           << "resq-opt "
-          << shellQuoted(("--pass-pipeline=builtin.module(" + replay + ")")
-                             .str())
+          << shellQuoted(
+                 ("--pass-pipeline=builtin.module(" + replay + ")").str())
           << "\n";
     dump->flush();
   }

@@ -38,11 +38,10 @@ inline llvm::cl::ValuesClass cimMappingValues() {
                  "offset levels with a digital correction"));
 }
 inline llvm::cl::ValuesClass senseModeValues() {
-  return llvm::cl::values(
-      clEnumValN(cim::SenseMode::Binary, "binary",
-                 "the sign of each partial sum"),
-      clEnumValN(cim::SenseMode::Ternary, "ternary",
-                 "-1, 0 or +1 with a dead zone"));
+  return llvm::cl::values(clEnumValN(cim::SenseMode::Binary, "binary",
+                                     "the sign of each partial sum"),
+                          clEnumValN(cim::SenseMode::Ternary, "ternary",
+                                     "-1, 0 or +1 with a dead zone"));
 }
 inline llvm::cl::ValuesClass spikingReadoutValues() {
   return llvm::cl::values(

@@ -159,10 +159,9 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
 
   cim::CrossbarAttr crossbarFor(MLIRContext *context, int64_t weightBits,
                                 int64_t inputBits) {
-    return cim::CrossbarAttr::get(
-        context, rows, cols, cellBits, weightBits, inputBits, /*dacBits=*/1,
-        mapping,
-        StringAttr::get(context, device));
+    return cim::CrossbarAttr::get(context, rows, cols, cellBits, weightBits,
+                                  inputBits, /*dacBits=*/1, mapping,
+                                  StringAttr::get(context, device));
   }
 
   /// Fills the readout parameters of `plan` for `op`; fails after a
@@ -172,9 +171,10 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
     int64_t fullScale =
         xbar.getRows() * ((int64_t(1) << xbar.getCellBits()) - 1);
     plan.columnsPerAdc = columnsPerAdc;
-    plan.readout.kind = backend == CimBackend::Adc        ? cimsim::ReadoutKind::Adc
-                        : backend == CimBackend::AdcLess ? cimsim::ReadoutKind::SenseAmp
-                                                : cimsim::ReadoutKind::Ideal;
+    plan.readout.kind = backend == CimBackend::Adc ? cimsim::ReadoutKind::Adc
+                        : backend == CimBackend::AdcLess
+                            ? cimsim::ReadoutKind::SenseAmp
+                            : cimsim::ReadoutKind::Ideal;
     auto [fullLow, fullHigh] = cimcal::zeroAlignedAdcRange(
         xbar.getMapping() == cim::Mapping::Offset ? 0 : -fullScale, fullScale,
         adcBits);
@@ -213,7 +213,7 @@ struct LowerToCim : resq::impl::ResqLowerToCimBase<LowerToCim> {
 
   cimsim::SenseMode senseMode() const {
     return sense == cim::SenseMode::Ternary ? cimsim::SenseMode::Ternary
-                              : cimsim::SenseMode::Binary;
+                                            : cimsim::SenseMode::Binary;
   }
 
   /// The layer's f32 [tokens, k] calibration inputs; null after a
@@ -496,11 +496,10 @@ LogicalResult resq::parseLowerToCimOptions(llvm::StringRef text,
                                            llvm::raw_ostream &errors) {
   // The pass's own option parser, then its values copied out.
   LowerToCim pass;
-  if (failed(pass.initializeOptions(
-          text, [&](const Twine &message) {
-            errors << message;
-            return failure();
-          })))
+  if (failed(pass.initializeOptions(text, [&](const Twine &message) {
+        errors << message;
+        return failure();
+      })))
     return failure();
   pass.copyOptionsTo(options);
   return success();

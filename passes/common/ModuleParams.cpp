@@ -240,8 +240,7 @@ bool ModuleParams::commit(std::string &error) {
   return archive != nullptr;
 }
 
-bool ModuleParams::keepOnly(const llvm::StringSet<> &keep,
-                            std::string &error) {
+bool ModuleParams::keepOnly(const llvm::StringSet<> &keep, std::string &error) {
   if (!commit(error))
     return false;
   if (llvm::all_of(archive->tensors(), [&](const params::TensorInfo &info) {

@@ -32,7 +32,8 @@ void resq::buildResqCpuPipeline(OpPassManager &pm,
   // cim ops become calls of the crossbar simulator in libresq_runtime.
   pm.addPass(createResqCimToRuntime());
   if (compileEntry)
-    pm.addPass(createResqParamsToArguments(ResqParamsToArgumentsOptions{entry}));
+    pm.addPass(
+        createResqParamsToArguments(ResqParamsToArgumentsOptions{entry}));
   OpPassManager &tosa = pm.nest<func::FuncOp>();
   tosa.addPass(tosa::createTosaToLinalgNamed());
   tosa.addPass(tosa::createTosaToLinalg());

@@ -66,10 +66,10 @@ static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
     cl::cat(category));
-static cl::opt<QuantScheme> scheme(
-    "scheme", cl::desc("Quantization scheme (resq needs --calibrate)"),
-    cl::init(QuantScheme::Fp32), resq::driver::quantSchemeValues(),
-    cl::cat(category));
+static cl::opt<QuantScheme>
+    scheme("scheme", cl::desc("Quantization scheme (resq needs --calibrate)"),
+           cl::init(QuantScheme::Fp32), resq::driver::quantSchemeValues(),
+           cl::cat(category));
 static cl::opt<bool> prepare(
     "prepare",
     cl::desc("Raise the transformer and fold its norms before compiling "
@@ -104,12 +104,10 @@ static cl::opt<std::string> calibrationCache(
 static cl::opt<int64_t> wBits("w-bits", cl::desc("Weight bits"),
                               cl::init(quantizeDefaults.wBits),
                               cl::cat(category));
-static cl::opt<int64_t> aBits("a-bits",
-                              cl::desc("Activation bits (16: float)"),
+static cl::opt<int64_t> aBits("a-bits", cl::desc("Activation bits (16: float)"),
                               cl::init(quantizeDefaults.aBits),
                               cl::cat(category));
-static cl::opt<int64_t> kvBits("kv-bits",
-                               cl::desc("KV-cache bits (16: float)"),
+static cl::opt<int64_t> kvBits("kv-bits", cl::desc("KV-cache bits (16: float)"),
                                cl::init(quantizeDefaults.kvBits),
                                cl::cat(category));
 static cl::opt<int64_t>

@@ -60,12 +60,10 @@ struct QuantizePipelineOptions
   Option<WeightQuantizer> weights{
       *this, "weights", llvm::cl::desc("Weight quantizer"),
       llvm::cl::init(ResqQuantizeOptions().weights), weightQuantizerValues()};
-  Option<bool> actOrder{
-      *this, "act-order",
-      llvm::cl::desc("GPTQ in descending Hessian order"),
-      llvm::cl::init(ResqQuantizeOptions().actOrder)};
-  Option<QuantMode> mode{*this, "mode",
-                         llvm::cl::desc("Quantized arithmetic"),
+  Option<bool> actOrder{*this, "act-order",
+                        llvm::cl::desc("GPTQ in descending Hessian order"),
+                        llvm::cl::init(ResqQuantizeOptions().actOrder)};
+  Option<QuantMode> mode{*this, "mode", llvm::cl::desc("Quantized arithmetic"),
                          llvm::cl::init(ResqQuantizeOptions().mode),
                          quantModeValues()};
   Option<std::string> gptqStats{
