@@ -32,15 +32,9 @@ LogicalResult recordLayerInputs(ModuleOp module, const StageRunner &stages,
                                 const std::string &path) {
   Location loc = module.getLoc();
   const std::string &archivePath = stages.archive();
-  stages.note("record the layers' calibration inputs: resq-compile "
-              "instruments the module above (--resq-calibrate-instrument) "
-              "and runs it on the calibration rows: " +
-              path);
-  OwningOpRef<ModuleOp> instrumented = module.clone();
-  if (failed(StageRunner(archivePath)
-                 .run(*instrumented, "calibrate-instrument",
-                      "resq-calibrate-instrument",
-                      buildCalibrateInstrumentPipeline)))
+  OwningOpRef<ModuleOp> instrumented = stages.instrumentedCopy(
+      module, "record the layers' calibration inputs into " + path);
+  if (!instrumented)
     return failure();
   std::string error;
   std::unique_ptr<resq::run::LoadedModel> model =

@@ -57,15 +57,9 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
            << "no transformer found: --calibrate collects token statistics "
               "of attention layers (a network without attention calibrates "
               "crossbar readouts with --target cim --cim-calibrate)";
-  stages.note("calibrate: resq-compile instruments the module above "
-              "(--resq-calibrate-instrument) and runs it on the calibration "
-              "data: " +
-              statsPath);
-  OwningOpRef<ModuleOp> instrumented = module.clone();
-  if (failed(StageRunner(archivePath)
-                 .run(*instrumented, "calibrate-instrument",
-                      "resq-calibrate-instrument",
-                      buildCalibrateInstrumentPipeline)))
+  OwningOpRef<ModuleOp> instrumented =
+      stages.instrumentedCopy(module, "calibrate into " + statsPath);
+  if (!instrumented)
     return failure();
 
   std::string error;

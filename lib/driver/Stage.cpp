@@ -3,6 +3,7 @@
 #include "resq/driver/Stage.h"
 
 #include "resq/driver/DebugOptions.h"
+#include "resq/driver/Pipelines.h"
 
 #include "dialects/resq/ResqAttributes.h"
 #include "dialects/resq/ResqDialect.h"
@@ -48,6 +49,20 @@ LogicalResult resq::driver::StageRunner::run(
   LogicalResult result = pm.run(module);
   module->setAttr(attrName, named);
   return result;
+}
+
+OwningOpRef<ModuleOp>
+resq::driver::StageRunner::instrumentedCopy(ModuleOp module,
+                                            const llvm::Twine &what) const {
+  note(what + ": resq-compile runs the module above instrumented by "
+              "--resq-calibrate-instrument");
+  OwningOpRef<ModuleOp> instrumented = module.clone();
+  if (failed(StageRunner(archivePath)
+                 .run(*instrumented, "calibrate-instrument",
+                      "resq-calibrate-instrument",
+                      buildCalibrateInstrumentPipeline)))
+    return nullptr;
+  return instrumented;
 }
 
 void resq::driver::StageRunner::note(const llvm::Twine &text) const {

@@ -214,12 +214,12 @@ std::string ModuleParams::addBytes(StringRef base, params::DType dtype,
   return name;
 }
 
-bool ModuleParams::commit(std::string &error) {
-  if (staged.empty())
-    return true;
+bool ModuleParams::rewrite(llvm::function_ref<bool(llvm::StringRef)> keep,
+                           std::string &error) {
   params::ArchiveWriter writer;
   for (const params::TensorInfo &info : archive->tensors())
-    if (!writer.addBorrowed(info.name, info.dtype, info.shape,
+    if (keep(info.name) &&
+        !writer.addBorrowed(info.name, info.dtype, info.shape,
                             archive->data(info), info.byteSize(), error))
       return false;
   for (const std::string &name : stagedOrder) {
@@ -240,25 +240,19 @@ bool ModuleParams::commit(std::string &error) {
   return archive != nullptr;
 }
 
+bool ModuleParams::commit(std::string &error) {
+  return staged.empty() || rewrite([](llvm::StringRef) { return true; }, error);
+}
+
 bool ModuleParams::keepOnly(const llvm::StringSet<> &keep, std::string &error) {
   if (!commit(error))
     return false;
+  auto kept = [&](llvm::StringRef name) { return keep.contains(name); };
   if (llvm::all_of(archive->tensors(), [&](const params::TensorInfo &info) {
-        return keep.contains(info.name);
+        return kept(info.name);
       }))
     return true;
-  params::ArchiveWriter writer;
-  for (const params::TensorInfo &info : archive->tensors())
-    if (keep.contains(info.name) &&
-        !writer.addBorrowed(info.name, info.dtype, info.shape,
-                            archive->data(info), info.byteSize(), error))
-      return false;
-  for (const auto &[key, value] : archive->metadata())
-    writer.setMetadata(key, value);
-  if (!writer.write(archivePath, error))
-    return false;
-  archive = params::Archive::open(archivePath, error);
-  return archive != nullptr;
+  return rewrite(kept, error);
 }
 
 std::optional<std::vector<double>> constantValues(Value value,

@@ -86,6 +86,9 @@ private:
     std::vector<uint8_t> bytes;
   };
   bool taken(const std::string &name) const;
+  /// Writes the archive's tensors that `keep` accepts, then the staged ones.
+  bool rewrite(llvm::function_ref<bool(llvm::StringRef)> keep,
+               std::string &error);
 
   std::string archivePath;
   std::unique_ptr<params::Archive> archive;

@@ -13,6 +13,7 @@
 #define RESQ_DRIVER_STAGE_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -34,6 +35,12 @@ public:
   mlir::LogicalResult
   run(mlir::ModuleOp module, llvm::StringRef name, llvm::StringRef replay,
       llvm::function_ref<void(mlir::OpPassManager &)> build) const;
+
+  /// A copy of `module` instrumented by --resq-calibrate-instrument for a
+  /// calibration run, which the dump records as `what`; null after a
+  /// diagnostic.
+  mlir::OwningOpRef<mlir::ModuleOp>
+  instrumentedCopy(mlir::ModuleOp module, const llvm::Twine &what) const;
 
   /// Records a step that resq-opt does not replay (a calibration run) as a
   /// comment of the dump.
