@@ -114,8 +114,10 @@ LogicalResult recordLayerInputs(ModuleOp module, const StageRunner &stages,
 
 LogicalResult resq::driver::applyCimTarget(ModuleOp module,
                                            const StageRunner &stages,
-                                           CompileOptions &options) {
-  CimOptions &cim = options.cim;
+                                           const CompileOptions &options) {
+  const CimOptions &cim = options.cim;
+  // The calibration file is filled in here, on a copy.
+  ResqLowerToCimOptions pass = cim.pass;
   if (!cim.calibrationData.empty()) {
     StageTimer stage(options.verbose, "record the layers' calibration inputs");
     llvm::SmallString<256> path(options.outputDir);
@@ -123,11 +125,11 @@ LogicalResult resq::driver::applyCimTarget(ModuleOp module,
     llvm::sys::fs::make_absolute(path);
     if (failed(recordLayerInputs(module, stages, cim, path.str().str())))
       return failure();
-    cim.pass.calibration = path.str().str();
+    pass.calibration = path.str().str();
   }
   StageTimer stage(options.verbose, "map the linear layers onto crossbars");
   return stages.run(
       module, "map the linear layers onto crossbars",
-      passText(createResqLowerToCim(cim.pass)),
-      [&](OpPassManager &pm) { pm.addPass(createResqLowerToCim(cim.pass)); });
+      passText(createResqLowerToCim(pass)),
+      [&](OpPassManager &pm) { pm.addPass(createResqLowerToCim(pass)); });
 }

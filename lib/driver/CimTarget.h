@@ -20,7 +20,7 @@ namespace resq::driver {
 /// Lowers the quantized linears of `module` to cim ops.
 mlir::LogicalResult applyCimTarget(mlir::ModuleOp module,
                                    const StageRunner &stages,
-                                   CompileOptions &options);
+                                   const CompileOptions &options);
 
 } // namespace resq::driver
 

@@ -59,7 +59,7 @@ LogicalResult writeText(StringRef path,
 
 LogicalResult resq::driver::compileModel(StringRef inputPath,
                                          MLIRContext &context,
-                                         CompileOptions &options) {
+                                         const CompileOptions &options) {
   Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
   if (std::error_code ec = sys::fs::create_directories(options.outputDir))
     return emitError(loc) << "cannot create '" << options.outputDir

@@ -134,10 +134,12 @@ static bool needsQuantizationStages(const CompileOptions &options) {
 
 LogicalResult resq::driver::applyQuantization(ModuleOp module,
                                               const StageRunner &stages,
-                                              CompileOptions &options) {
+                                              const CompileOptions &options) {
   if (!needsQuantizationStages(options))
     return success();
-  QuantizePipelineOptions &quantize = options.quantize;
+  // The statistics files are filled in here, on a copy.
+  QuantizePipelineOptions quantize;
+  quantize.copyOptionValuesFrom(options.quantize);
   QuantScheme scheme = quantize.scheme;
   bool verbose = options.verbose;
   {
@@ -166,7 +168,9 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
   }
   if (scheme == QuantScheme::Resq)
     quantize.stats = stats;
-  if (quantize.weights == WeightQuantizer::Gptq) {
+  // fp32 quantizes nothing: its pipeline only prunes the archive.
+  if (scheme != QuantScheme::Fp32 &&
+      quantize.weights == WeightQuantizer::Gptq) {
     // GPTQ's Hessians describe the inputs as they are when it quantizes:
     // after a rotation, rotate first and calibrate the rotated model.
     std::string hessians = stats;

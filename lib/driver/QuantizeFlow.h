@@ -4,7 +4,8 @@
 //   prepare     --resq-prepare (any scheme but fp32, --prepare, --calibrate);
 //   calibrate   the prepared model instrumented (--resq-calibrate-instrument),
 //               JIT-compiled and run on the calibration tokens, into
-//               <out>/calibration.safetensors (scheme resq, or data given);
+//               <out>/calibration.safetensors (scheme resq, or data given
+//               with rtn or fp32);
 //   quantize    --resq-quantize-pipeline with the statistics as file
 //               options; with weights=gptq after a rotation, the rotated
 //               model is calibrated first (<out>/calibration-<scheme>...).
@@ -22,7 +23,7 @@ namespace resq::driver {
 /// Runs the quantization stages `options` ask for on `module`.
 mlir::LogicalResult applyQuantization(mlir::ModuleOp module,
                                       const StageRunner &stages,
-                                      CompileOptions &options);
+                                      const CompileOptions &options);
 
 } // namespace resq::driver
 

@@ -14,6 +14,11 @@ def ResqPruneParams : Pass<"resq-prune-params", "::mlir::ModuleOp"> {
     and rewrites the module's archive with only the tensors the module still
     names, in their archive order, keeping the archive's metadata. A module
     that names no archive is left as it is.
+
+    The archive is rewritten in place (as every pass that writes weights
+    does): another module naming the same file loses the tensors this one
+    no longer uses. `resq-compile` runs the pass at the end of
+    `--resq-quantize-pipeline`, on its own copy of the weights.
   }];
 }
 

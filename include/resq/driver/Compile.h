@@ -47,8 +47,8 @@ struct CalibrationOptions {
 
 /// The crossbar target (Target::Cim).
 struct CimOptions {
-  /// Options of --resq-lower-to-cim (`calibration` is set by the driver
-  /// when `calibrationData` is given).
+  /// Options of --resq-lower-to-cim (the flow sets `calibration`, on its
+  /// own copy, when `calibrationData` is given).
   ResqLowerToCimOptions pass;
   /// Network inputs (.npy/.pb, [N, features...]) to calibrate on; empty:
   /// none.
@@ -80,7 +80,8 @@ struct CompileOptions {
   /// Raise and prepare the model even for scheme=fp32.
   bool prepare = false;
   CalibrationOptions calibration;
-  /// The scheme; `stats` and `gptqStats` are filled in by calibration.
+  /// The scheme (`stats`, `gptqStats` and `rotated` are set by the flow on
+  /// its own copy, from the calibration it runs).
   QuantizePipelineOptions quantize;
   Target target = Target::Cpu;
   CimOptions cim;
@@ -90,7 +91,7 @@ struct CompileOptions {
 /// context's diagnostic handler.
 mlir::LogicalResult compileModel(llvm::StringRef inputPath,
                                  mlir::MLIRContext &context,
-                                 CompileOptions &options);
+                                 const CompileOptions &options);
 
 } // namespace resq::driver
 

@@ -4,8 +4,9 @@
 // their own. registerMLIRDebugOptions() gives them the options mlir-opt has
 // (--mlir-print-ir-after-all, --mlir-timing, --mlir-pass-pipeline-crash-
 // reproducer, --mlir-disable-threading, --mlir-elide-elementsattrs-if-
-// larger, ...); configurePassManager() applies them to every pass manager
-// the driver creates, timing each under the name of its stage.
+// larger, ...); every pass manager the driver creates is a
+// ConfiguredPassManager, which applies them and times its passes under the
+// name of its stage.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,11 +31,13 @@ public:
   ConfiguredPassManager(mlir::MLIRContext *context, llvm::StringRef stage);
 
   mlir::PassManager &get() { return pm; }
-  /// Applies the options (a failure has been reported) and runs `module`.
+  /// Runs `module` (fails at once when the options could not be applied,
+  /// which has been reported).
   mlir::LogicalResult run(mlir::ModuleOp module);
 
 private:
   mlir::PassManager pm;
+  mlir::LogicalResult configured = mlir::success();
   mlir::TimingScope timing;
 };
 
