@@ -2,6 +2,8 @@
 
 #include "CalibrationCache.h"
 
+#include "resq/tensorio/TensorFile.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -26,6 +28,10 @@ void appendHash(std::string &digest, llvm::StringRef data) {
 
 bool appendFileHash(std::string &digest, const std::string &path,
                     std::string &error) {
+  // A directory or a FIFO is refused before it is read (a FIFO would block).
+  if (llvm::sys::fs::exists(path) &&
+      !resq::tensorio::isRegularFile(path, error))
+    return false;
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);

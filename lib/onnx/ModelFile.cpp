@@ -21,7 +21,8 @@ ModelFile::~ModelFile() = default;
 
 std::unique_ptr<ModelFile> ModelFile::load(const std::string &path,
                                            std::string &error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO named as the model is refused below, not waited on.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = "cannot open '" + path + "': " + std::strerror(errno);
     return nullptr;
@@ -30,6 +31,11 @@ std::unique_ptr<ModelFile> ModelFile::load(const std::string &path,
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
     ::close(fd);
     error = "'" + path + "' is not a regular file";
+    return nullptr;
+  }
+  if (status.st_size == 0) {
+    ::close(fd);
+    error = "'" + path + "' is empty, not an ONNX model";
     return nullptr;
   }
 

@@ -37,6 +37,15 @@ public:
   explicit Runner(const RunFlags &flags) : flags(flags) {}
 
   int run() {
+    // Flags that contradict each other, before any work.
+    if (flags.generateCount < 0)
+      return fail("--generate " + std::to_string(flags.generateCount) +
+                  ": the number of tokens to generate must be positive");
+    if (flags.temperature != RunFlags().temperature && !flags.sample)
+      return fail("--temperature applies to --sample (greedy decoding has "
+                  "no temperature)");
+    if (flags.sample && !(flags.temperature > 0))
+      return fail("--temperature must be positive");
     resq_set_num_threads(flags.threads);
 
     std::string error;
@@ -129,6 +138,12 @@ private:
           labels.dtype == params::DType::I64
               ? reinterpret_cast<const int64_t *>(labels.bytes.data())[i]
               : reinterpret_cast<const int32_t *>(labels.bytes.data())[i];
+      if (label < 0 || label >= classes) {
+        error = "--labels: label " + std::to_string(label) + " of row " +
+                std::to_string(i) + " is not a class of the output (0 to " +
+                std::to_string(classes - 1) + ")";
+        return false;
+      }
       correct += best == label;
     }
     accuracy = n ? double(correct) / double(n) : 0.0;
@@ -191,10 +206,10 @@ private:
              tokenIds(t, tokens, rows, error);
     }
     SmallVector<StringRef> parts;
-    StringRef(flags.prompt).split(parts, ',', -1, false);
+    StringRef(flags.prompt).split(parts, ',', -1, /*KeepEmpty=*/true);
     for (StringRef part : parts) {
       int64_t id;
-      if (part.trim().getAsInteger(10, id)) {
+      if (part.trim().empty() || part.trim().getAsInteger(10, id)) {
         error = "--prompt '" + flags.prompt + "' is not a list of token ids";
         return false;
       }
@@ -303,6 +318,10 @@ private:
         error = "--input '" + named + "' does not name an input of the model";
         return false;
       }
+      if (given.count(name.str())) {
+        error = "input '" + name.str() + "' is given twice";
+        return false;
+      }
       if (!tensorio::readTensorFile(file.str(), given[name.str()], error))
         return false;
     }
@@ -337,6 +356,8 @@ private:
     summary.costSource = "65 nm defaults (docs/cim.md)";
     if (cim) {
       if (!flags.cimCost.empty()) {
+        if (!tensorio::isRegularFile(flags.cimCost, error))
+          return fail("--cim-cost: " + error);
         auto text = MemoryBuffer::getFile(flags.cimCost);
         if (!text)
           return fail("--cim-cost: cannot read '" + flags.cimCost +

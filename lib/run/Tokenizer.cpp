@@ -122,6 +122,8 @@ private:
 
 std::unique_ptr<Tokenizer> Tokenizer::load(const std::string &path,
                                            std::string &error) {
+  if (!tensorio::isRegularFile(path, error))
+    return nullptr;
   const ShimApi *api = loadShim(error);
   if (!api)
     return nullptr;
@@ -151,6 +153,8 @@ bool resq::run::readTokenFile(const std::string &path,
             "SentencePiece .model file)";
     return false;
   }
+  if (!tensorio::isRegularFile(path, error))
+    return false;
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     error = "cannot open '" + path + "'";

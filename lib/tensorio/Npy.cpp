@@ -97,6 +97,8 @@ bool parseShape(const std::string &tuple, std::vector<int64_t> &shape) {
 
 bool tensorio::readNpy(const std::string &path, Tensor &tensor,
                        std::string &error) {
+  if (!isRegularFile(path, error))
+    return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "'";

@@ -2,6 +2,11 @@
 
 #include "resq/tensorio/TensorFile.h"
 
+#include <cerrno>
+#include <cstring>
+
+#include <sys/stat.h>
+
 using namespace resq::tensorio;
 
 static bool endsWith(const std::string &text, const std::string &suffix) {
@@ -14,6 +19,21 @@ int64_t Tensor::numElements() const {
   for (int64_t dim : shape)
     count *= dim;
   return count;
+}
+
+bool resq::tensorio::isRegularFile(const std::string &path,
+                                   std::string &error) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    error = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    error = "'" + path + "' is not a regular file" +
+            (S_ISDIR(info.st_mode) ? " (a directory)" : "");
+    return false;
+  }
+  return true;
 }
 
 bool resq::tensorio::readTensorFile(const std::string &path, Tensor &tensor,

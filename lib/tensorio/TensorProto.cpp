@@ -46,6 +46,8 @@ int32_t tensorio::onnxDataType(DType dtype) {
 
 bool tensorio::readTensorProto(const std::string &path, Tensor &tensor,
                                std::string &error) {
+  if (!isRegularFile(path, error))
+    return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "'";

@@ -5,6 +5,7 @@
 
 #include "dialects/resq/ResqDialect.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace resq {

@@ -36,6 +36,8 @@ def ResqInsertObservers : Pass<"resq-insert-observers", "::mlir::ModuleOp"> {
     Hessians are the `*_in` sites, collected once rather than layer by layer
     on the partly quantized model (see docs/quantization.md).
   }];
+  // The observations are reshaped with TOSA ops, whatever the input holds.
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
 
 #endif // RESQ_PASSES_CALIBRATE_TD

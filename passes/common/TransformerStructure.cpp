@@ -137,6 +137,9 @@ bool TransformerStructure::complete() const {
 
 TransformerStructure findTransformerStructure(func::FuncOp func) {
   TransformerStructure model;
+  // A declaration has no layers to find.
+  if (func.isExternal())
+    return model;
   func.walk([&](Operation *op) {
     if (auto embedding = dyn_cast<EmbeddingOp>(op);
         embedding && !model.embedding)

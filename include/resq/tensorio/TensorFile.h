@@ -28,6 +28,11 @@ struct Tensor {
   int64_t numElements() const;
 };
 
+/// Whether `path` names a regular file (or a link to one) that exists: every
+/// reader checks this first, so that a directory is an error and a FIFO or
+/// device does not block. False with `error` naming the path.
+bool isRegularFile(const std::string &path, std::string &error);
+
 /// Reads `path` (.npy, or .pb as a TensorProto). False with `error` set.
 bool readTensorFile(const std::string &path, Tensor &tensor,
                     std::string &error);
