@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <set>
 
 using namespace llvm;
 using namespace resq;
@@ -418,12 +419,19 @@ private:
       return fail("--output-format must be npy or pb");
     if (std::error_code ec = sys::fs::create_directories(flags.outputDir))
       return fail("cannot create '" + flags.outputDir + "': " + ec.message());
+    std::set<std::string> taken;
     for (size_t i = 0; i < outputs.size(); ++i) {
-      // Output names may contain characters a file name cannot.
+      // Output names may contain characters a file name cannot, and two
+      // names may then be the same: the later one gets its output index
+      // (docs/compiling.md).
       std::string name = outputs[i].name;
       for (char &c : name)
         if (c == '/' || c == '\\' || c == ':')
           c = '_';
+      if (name.empty())
+        name = "output";
+      while (!taken.insert(name).second)
+        name += "." + std::to_string(i);
       SmallString<256> path(flags.outputDir);
       sys::path::append(path, name + "." + flags.outputFormat);
       if (!tensorio::writeTensorFile(path.str().str(), outputs[i], error))
