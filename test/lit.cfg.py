@@ -74,20 +74,22 @@ config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib, "lib
 #   sentencepiece  that python3 has sentencepiece (to train a test tokenizer)
 #                  and resq was built with its SentencePiece shim
 #   onnx_ir      ONNX Runtime's MatMulNBits quantizer needs it (bench/quality.py)
+# One probe for every module, by finding it rather than importing it: lit
+# runs this file once per test file (one CTest test each), and importing
+# onnx and onnxruntime there cost seconds per test.
+probe = ("import importlib.util as u; "
+         "print(' '.join(m for m in ('numpy', 'onnx', 'onnxruntime', 'onnx_ir', 'sentencepiece') "
+         "if u.find_spec(m) is not None))")
+try:
+    run = subprocess.run([python3, "-c", probe], capture_output=True, text=True, timeout=60)
+    found_modules = set(run.stdout.split()) if run.returncode == 0 else set()
+except (OSError, subprocess.SubprocessError):
+    found_modules = set()
 for module in ("numpy", "onnx", "onnxruntime", "onnx_ir"):
-    try:
-        found = subprocess.run([python3, "-c", "import " + module],
-                               capture_output=True, timeout=60).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        found = False
-    if found:
+    if module in found_modules:
         config.available_features.add(module)
 config.substitutions.append(("%onnx_node", "/usr/share/libonnx-testdata/data/node"))
-try:
-    has_spm = subprocess.run([python3, "-c", "import sentencepiece"],
-                             capture_output=True, timeout=60).returncode == 0
-except (OSError, subprocess.SubprocessError):
-    has_spm = False
+has_spm = "sentencepiece" in found_modules
 if has_spm and os.path.isfile(os.path.join(config.resq_obj_root, "lib", "libresq_sentencepiece.so")):
     config.available_features.add("sentencepiece")
 #   fashion-mnist  Debian's dataset-fashion-mnist is installed (examples/cim)
