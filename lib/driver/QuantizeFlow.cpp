@@ -69,11 +69,18 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
     if (cached.empty())
       return emitError(loc) << "--calibration-cache: " << error;
     if (llvm::sys::fs::exists(cached)) {
-      if (!copyFileAtomically(cached, statsPath, error))
-        return emitError(loc) << "--calibration-cache: " << error;
-      llvm::errs() << "resq-compile: reused the calibration statistics "
-                   << cached << ": " << statsPath << "\n";
-      return success();
+      // A corrupt entry (a crash while it was written by another tool, a
+      // disk error) is reported and replaced by a new calibration.
+      if (!resq::run::validateStatistics(cached, error)) {
+        llvm::errs() << "resq-compile: warning: --calibration-cache: " << error
+                     << "; calibrating again\n";
+      } else {
+        if (!copyFileAtomically(cached, statsPath, error))
+          return emitError(loc) << "--calibration-cache: " << error;
+        llvm::errs() << "resq-compile: reused the calibration statistics "
+                     << cached << ": " << statsPath << "\n";
+        return success();
+      }
     }
   }
   std::unique_ptr<resq::run::LoadedModel> model =

@@ -8,7 +8,10 @@
 #include <Eigen/Core>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace resq::run {
 
@@ -87,6 +90,27 @@ bool calibrate(LoadedModel &model, const tensorio::Tensor &ids,
     return false;
   }
 
+  // Ids outside the vocabulary would index the embedding table out of
+  // bounds in the compiled model: refuse them, as perplexity does.
+  for (const TensorSpec &spec : outputs) {
+    if (spec.name.rfind(kObservePrefix, 0) == 0 || spec.shape.size() != 3)
+      continue;
+    int64_t vocab = spec.shape[2];
+    auto outside = [&](int64_t id) { return id < 0 || id >= vocab; };
+    std::optional<int64_t> bad;
+    if (options.bosId && outside(*options.bosId))
+      bad = *options.bosId;
+    for (int64_t i = 0; !bad && i < total * fromStream; ++i)
+      if (outside(stream[i]))
+        bad = stream[i];
+    if (bad) {
+      error = "token id " + std::to_string(*bad) +
+              " is outside the vocabulary [0, " + std::to_string(vocab) + ")";
+      return false;
+    }
+    break;
+  }
+
   auto start = std::chrono::steady_clock::now();
   std::vector<uint8_t> input(inputs[0].byteSize);
   for (int64_t w = 0; w < total; ++w) {
@@ -122,8 +146,65 @@ bool calibrate(LoadedModel &model, const tensorio::Tensor &ids,
   return true;
 }
 
+namespace {
+
+/// Checks `count` [w, w] blocks of second moments; `what` names them.
+bool checkMoments(const double *values, int64_t count, int64_t w,
+                  const std::string &what, std::string &error) {
+  for (int64_t g = 0; g < count; ++g) {
+    const double *m = values + g * w * w;
+    for (int64_t i = 0; i < w; ++i)
+      for (int64_t j = 0; j < w; ++j) {
+        double x = m[i * w + j];
+        if (!std::isfinite(x) || x != m[j * w + i] || (i == j && x < 0)) {
+          error = what + " (group " + std::to_string(g) +
+                  ") are not second moments: element (" + std::to_string(i) +
+                  ", " + std::to_string(j) + ") is " + std::to_string(x);
+          return false;
+        }
+      }
+  }
+  return true;
+}
+
+} // namespace
+
+bool validateStatistics(const std::string &path, std::string &error) {
+  std::unique_ptr<params::Archive> archive = params::Archive::open(path, error);
+  if (!archive)
+    return false;
+  auto tokens = archive->metadata().find("tokens");
+  if (tokens == archive->metadata().end() ||
+      std::atoll(tokens->second.c_str()) <= 0) {
+    error = "'" + path + "' has no token count: not a statistics archive";
+    return false;
+  }
+  for (const params::TensorInfo &info : archive->tensors()) {
+    if (info.dtype != params::DType::F64 || info.shape.size() != 3 ||
+        info.shape[1] != info.shape[2]) {
+      error =
+          "'" + path + "': '" + info.name + "' is not float64 [groups, w, w]";
+      return false;
+    }
+    if (!checkMoments(reinterpret_cast<const double *>(archive->data(info)),
+                      info.shape[0], info.shape[1],
+                      "'" + path + "': '" + info.name + "'", error))
+      return false;
+  }
+  return true;
+}
+
 bool writeStatistics(const CalibrationResult &result, const std::string &path,
                      std::string &error) {
+  for (const auto &[name, moments] : result.sites)
+    if (!checkMoments(moments.values().data(), moments.groups(),
+                      moments.width(), "the statistics of '" + name + "'",
+                      error)) {
+      error = "calibration produced unusable statistics (the model's "
+              "activations overflow or are NaN): " +
+              error;
+      return false;
+    }
   params::ArchiveWriter writer;
   for (const auto &[name, moments] : result.sites)
     if (!writer.addBorrowed(

@@ -2,6 +2,7 @@
 
 #include "passes/common/CalibrationStats.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -45,6 +46,17 @@ CalibrationStats::mean(const std::string &site, int64_t g,
   Eigen::MatrixXd m(w, w);
   std::memcpy(m.data(), archive->data(*info) + g * w * w * sizeof(double),
               w * w * sizeof(double));
+  // Second moments are finite, symmetric, with a non-negative diagonal;
+  // anything else is a corrupt file, which would make every rotation NaN.
+  for (int64_t i = 0; i < w; ++i)
+    for (int64_t j = 0; j < w; ++j)
+      if (!std::isfinite(m(i, j)) || m(i, j) != m(j, i) ||
+          (i == j && m(i, i) < 0)) {
+        error = "the statistics '" + site + "' (group " + std::to_string(g) +
+                ") are not second moments: element (" + std::to_string(i) +
+                ", " + std::to_string(j) + ") is " + std::to_string(m(i, j));
+        return std::nullopt;
+      }
   return m / double(tokens);
 }
 

@@ -63,9 +63,16 @@ bool calibrate(LoadedModel &model, const tensorio::Tensor &ids,
                const CalibrationOptions &options, CalibrationResult &result,
                std::string &error);
 
-/// Writes the statistics archive.
+/// Writes the statistics archive: float64 [groups, w, w] tensors named by
+/// site, the token count in the metadata. Refuses non-finite statistics (a
+/// model whose activations overflowed).
 bool writeStatistics(const CalibrationResult &result, const std::string &path,
                      std::string &error);
+
+/// Whether `path` holds statistics as writeStatistics() writes them: a
+/// positive token count, float64 [groups, w, w] tensors, finite, symmetric,
+/// with a non-negative diagonal. False with `error` saying what is wrong.
+bool validateStatistics(const std::string &path, std::string &error);
 
 } // namespace resq::run
 
