@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -101,4 +102,24 @@ resq::driver::printPlainDiagnostic(mlir::Diagnostic &diagnostic) {
   for (mlir::Diagnostic &note : diagnostic.getNotes())
     print(note, "note");
   return mlir::success();
+}
+
+bool resq::cli::isReplaceableOutput(const std::string &path,
+                                    const std::vector<std::string> &inputs,
+                                    std::string &why) {
+  if (path == "-")
+    return true;
+  sys::fs::file_status status;
+  if (sys::fs::status(path, status, /*Follow=*/false))
+    return true; // Nothing there yet.
+  for (const std::string &input : inputs)
+    if (sys::fs::equivalent(path, input)) {
+      why = "is the input '" + input + "': refusing to replace it";
+      return false;
+    }
+  if (status.type() != sys::fs::file_type::regular_file) {
+    why = "is not a regular file: refusing to replace it";
+    return false;
+  }
+  return true;
 }

@@ -54,6 +54,8 @@ OwningOpRef<ModuleOp> importOnce(llvm::StringRef path, MLIRContext &context,
   }
   if (failed(verify(*module)))
     return nullptr;
+  if (options.filesRead)
+    *options.filesRead = model->filesRead();
   return module;
 }
 

@@ -19,6 +19,13 @@ namespace resq::onnx_import {
 
 ModelFile::~ModelFile() = default;
 
+std::vector<std::string> ModelFile::filesRead() const {
+  std::vector<std::string> files{filePath};
+  for (const auto &entry : externalFiles)
+    files.push_back(directory + "/" + entry.first);
+  return files;
+}
+
 std::unique_ptr<ModelFile> ModelFile::load(const std::string &path,
                                            std::string &error) {
   // O_NONBLOCK: a FIFO named as the model is refused below, not waited on.

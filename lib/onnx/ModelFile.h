@@ -34,6 +34,9 @@ public:
   bool readTensor(const onnx::TensorProto &tensor, HostTensor &out,
                   std::string &error);
 
+  /// The files read so far: the model and the external data it points into.
+  std::vector<std::string> filesRead() const;
+
 private:
   bool readExternal(const onnx::TensorProto &tensor, HostTensor &out,
                     std::string &error);

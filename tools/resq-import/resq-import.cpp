@@ -102,6 +102,8 @@ int main(int argc, char **argv) {
   }
   std::string params = paramsFile.empty() ? defaultParamsPath() : paramsFile;
   options.archiveName = archiveNameFor(params);
+  std::vector<std::string> filesRead;
+  options.filesRead = &filesRead;
 
   mlir::MLIRContext context;
   // "model.onnx:LINE:1: error: ..." where LINE is the node's position; no
@@ -114,6 +116,14 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  for (auto [flag, path] : {std::pair<StringRef, std::string>("-o", outputFile),
+                            {"--params", params}}) {
+    std::string why;
+    if (!resq::cli::isReplaceableOutput(path, filesRead, why)) {
+      errs() << "resq-import: " << flag << " '" << path << "' " << why << "\n";
+      return 1;
+    }
+  }
   std::string error;
   auto output = mlir::openOutputFile(outputFile, &error);
   if (!output) {

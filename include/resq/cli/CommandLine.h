@@ -40,4 +40,16 @@ mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
 
 } // namespace resq::driver
 
+namespace resq::cli {
+
+/// Whether a tool may write `path` ("-": standard output): not one of the
+/// `inputs` it read (the same file, through any link), and not something
+/// other than a regular file (a link, a device, a folder). False with `why`
+/// set ("is the input '...'", "is not a regular file").
+bool isReplaceableOutput(const std::string &path,
+                         const std::vector<std::string> &inputs,
+                         std::string &why);
+
+} // namespace resq::cli
+
 #endif // RESQ_CLI_COMMANDLINE_H

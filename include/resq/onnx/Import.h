@@ -63,6 +63,10 @@ struct OnnxImportOptions {
   /// If set, receives the names of the inputs fixed from
   /// `specializableInputs` (the compiled model no longer takes them).
   std::vector<std::string> *specializedInputs = nullptr;
+  /// If set, receives every file the import read (the model and its
+  /// external data), so that a tool can refuse outputs that would replace
+  /// one of them.
+  std::vector<std::string> *filesRead = nullptr;
   /// The archive's file name as recorded in the module's resq.params.
   std::string archiveName = "params.safetensors";
 };
