@@ -41,6 +41,8 @@ void resq::buildResqCpuPipeline(OpPassManager &pm,
   tosa.addPass(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createResqDecomposeAggregates());
+  // Each output becomes a buffer of its own.
+  pm.addNestedPass<func::FuncOp>(createResqDistinctResults());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

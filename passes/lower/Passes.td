@@ -72,6 +72,19 @@ def ResqDecomposeAggregates : Pass<"resq-decompose-aggregates"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ResqDistinctResults : Pass<"resq-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Return a copy where a function returns one tensor twice";
+  let description = [{
+    A graph may return the same value as two outputs (an output and an
+    `Identity` of it, which ONNX allows). Each output of a compiled model is
+    a buffer of its own (`buffer-results-to-out-params`), so every repeated
+    tensor result becomes a `linalg.copy` into a new tensor before
+    bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def ResqParamsToArguments : Pass<"resq-params-to-arguments", "::mlir::ModuleOp"> {
   let summary = "Turn the entry's weights into arguments and record its ABI";
   let description = [{
