@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ElfCheck.h"
 #include "ModelAbi.h"
 #include "RuntimeError.h"
 
@@ -124,6 +125,10 @@ resq_status resq_model_load(const char *libraryPath, resq_model **out) {
   if (!libraryPath || !out)
     return fail(RESQ_ERR_INVALID_ARGUMENT, "resq_model_load: null argument");
   *out = nullptr;
+  // A truncated library would fault inside dlopen rather than fail.
+  std::string error;
+  if (!checkElfFile(libraryPath, error))
+    return fail(RESQ_ERR_IO, error);
   void *library = dlopen(libraryPath, RTLD_NOW | RTLD_LOCAL);
   if (!library)
     return fail(RESQ_ERR_IO,
