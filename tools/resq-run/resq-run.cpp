@@ -74,11 +74,13 @@ static cl::opt<double> temperature("temperature",
 static cl::opt<uint64_t> seed("seed", cl::desc("Sampling seed (default 0)"),
                               cl::init(defaults.seed), cl::cat(category));
 // Spelled --threads on the command line: LLVM already registers an option of
-// that name, so main() renames it before parsing.
-static cl::opt<int> threads("resq-threads",
-                            cl::desc("--threads N: threads of the runtime's "
-                                     "kernels (default 1; 0: all cores)"),
-                            cl::init(defaults.threads), cl::cat(category));
+// that name, so main() renames it before parsing; its value is checked here,
+// so that errors name --threads.
+static cl::opt<std::string>
+    threads("resq-threads",
+            cl::desc("--threads N: threads of the runtime's kernels "
+                     "(default 1; 0: all cores)"),
+            cl::value_desc("N"), cl::cat(category));
 static cl::opt<int> repeat("repeat",
                            cl::desc("Run the inputs N times and print the "
                                     "time per run"),
@@ -165,7 +167,12 @@ int main(int argc, char **argv) {
   flags.sample = sample;
   flags.temperature = temperature;
   flags.seed = seed;
-  flags.threads = threads;
+  if (!threads.empty() && (StringRef(threads).getAsInteger(10, flags.threads) ||
+                           flags.threads < 0)) {
+    errs() << "resq-run: --threads '" << threads
+           << "' is not a number of threads (0: all cores)\n";
+    return 1;
+  }
   flags.repeat = repeat;
   flags.labelsFile = labelsFile;
   flags.target = target;
