@@ -57,10 +57,24 @@ LogicalResult writeText(StringRef path,
 
 } // namespace
 
+std::string resq::driver::checkCompileOptions(const CompileOptions &options) {
+  if (options.optLevel > 3)
+    return "-O" + std::to_string(options.optLevel) + " is not one of -O0..-O3";
+  if (options.target == Target::Cim &&
+      (options.quantize.scheme == QuantScheme::Fp32 ||
+       options.quantize.mode != QuantMode::Int))
+    return "--target cim maps integer linear layers onto crossbars: it needs "
+           "a quantization scheme in integers (--scheme rtn --quant-mode "
+           "int)";
+  return "";
+}
+
 LogicalResult resq::driver::compileModel(StringRef inputPath,
                                          MLIRContext &context,
                                          const CompileOptions &options) {
   Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
+  if (std::string problem = checkCompileOptions(options); !problem.empty())
+    return emitError(loc) << problem;
   if (std::error_code ec = sys::fs::create_directories(options.outputDir))
     return emitError(loc) << "cannot create '" << options.outputDir
                           << "': " << ec.message();

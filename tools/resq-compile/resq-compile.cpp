@@ -175,11 +175,6 @@ int main(int argc, char **argv) {
       argc, argv,
       "resq-compile: compile a model (.onnx or .mlir) for the CPU (or its "
       "linear layers for compute-in-memory crossbars)\n");
-  if (optLevel > 3) {
-    errs() << "resq-compile: -O" << optLevel << " is not one of -O0..-O3\n";
-    return 1;
-  }
-
   resq::driver::CompileOptions options;
   options.outputDir = outputDir;
   options.emit = emit;
@@ -218,11 +213,9 @@ int main(int argc, char **argv) {
   quantize.mode = quantMode;
 
   options.target = target;
-  if (target == Target::Cim &&
-      (scheme == QuantScheme::Fp32 || quantMode != resq::QuantMode::Int)) {
-    errs() << "resq-compile: --target cim maps integer linear layers onto "
-              "crossbars: it needs a quantization scheme in integers "
-              "(--scheme rtn --quant-mode int)\n";
+  if (std::string problem = resq::driver::checkCompileOptions(options);
+      !problem.empty()) {
+    errs() << "resq-compile: " << problem << "\n";
     return 1;
   }
   if (target != Target::Cim &&

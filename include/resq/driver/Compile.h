@@ -87,6 +87,10 @@ struct CompileOptions {
   CimOptions cim;
 };
 
+/// The first combination of options the flow cannot compile, as a message
+/// ("-O9 is not one of -O0..-O3"); empty when there is none.
+std::string checkCompileOptions(const CompileOptions &options);
+
 /// The whole flow, up to options.emit. Errors are reported through the
 /// context's diagnostic handler.
 mlir::LogicalResult compileModel(llvm::StringRef inputPath,
