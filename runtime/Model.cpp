@@ -12,6 +12,7 @@
 #include "RuntimeError.h"
 
 #include "resq/Runtime.h"
+#include "resq/manifest/Manifest.h"
 #include "resq/params/Archive.h"
 
 #include <dlfcn.h>
@@ -170,6 +171,12 @@ resq_status resq_model_load_dir(const char *dir, resq_model **out) {
   if (!dir || !out)
     return fail(RESQ_ERR_INVALID_ARGUMENT,
                 "resq_model_load_dir: null argument");
+  // The manifest binds model.so to its archive: a folder left half-written
+  // by a failed compilation, or mixing two, is refused before dlopen.
+  std::string error;
+  if (!resq::manifest::verifyFolder(
+          dir, {"model.so", "model.safetensors", "libresq_runtime.so"}, error))
+    return fail(RESQ_ERR_INVALID_MODEL, error);
   std::string base = std::string(dir) + "/";
   resq_model *model = nullptr;
   if (resq_status status = resq_model_load((base + "model.so").c_str(), &model))

@@ -105,7 +105,8 @@ LogicalResult recordLayerInputs(ModuleOp module, const StageRunner &stages,
   if (!writer.write(path, error))
     return emitError(loc) << error;
   llvm::errs() << "resq-compile: recorded the inputs of " << observed.size()
-               << " layers on " << rows << " calibration rows: " << path
+               << " layers on " << rows
+               << " calibration rows: " << llvm::sys::path::filename(path)
                << "\n";
   return success();
 }
@@ -114,14 +115,14 @@ LogicalResult recordLayerInputs(ModuleOp module, const StageRunner &stages,
 
 LogicalResult resq::driver::applyCimTarget(ModuleOp module,
                                            const StageRunner &stages,
-                                           const CompileOptions &options) {
+                                           const CompileOptions &options,
+                                           const OutputFolder &folder) {
   const CimOptions &cim = options.cim;
   // The calibration file is filled in here, on a copy.
   ResqLowerToCimOptions pass = cim.pass;
   if (!cim.calibrationData.empty()) {
     StageTimer stage(options.verbose, "record the layers' calibration inputs");
-    llvm::SmallString<256> path(options.outputDir);
-    llvm::sys::path::append(path, "cim-calibration.safetensors");
+    llvm::SmallString<256> path(folder.staged("cim-calibration.safetensors"));
     llvm::sys::fs::make_absolute(path);
     if (failed(recordLayerInputs(module, stages, cim, path.str().str())))
       return failure();

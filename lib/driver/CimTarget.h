@@ -12,6 +12,7 @@
 #ifndef RESQ_LIB_DRIVER_CIMTARGET_H
 #define RESQ_LIB_DRIVER_CIMTARGET_H
 
+#include "OutputFolder.h"
 #include "resq/driver/Compile.h"
 #include "resq/driver/Stage.h"
 
@@ -20,7 +21,8 @@ namespace resq::driver {
 /// Lowers the quantized linears of `module` to cim ops.
 mlir::LogicalResult applyCimTarget(mlir::ModuleOp module,
                                    const StageRunner &stages,
-                                   const CompileOptions &options);
+                                   const CompileOptions &options,
+                                   const OutputFolder &folder);
 
 } // namespace resq::driver
 

@@ -5,6 +5,7 @@
 
 #include "CimTarget.h"
 #include "EmitNative.h"
+#include "OutputFolder.h"
 #include "QuantizeFlow.h"
 #include "passes/lower/Passes.h"
 #include "resq/driver/Stage.h"
@@ -20,7 +21,7 @@
 
 using namespace mlir;
 using namespace llvm;
-using resq::driver::StageTimer;
+using namespace resq::driver;
 
 #ifndef RESQ_DEFAULT_LINKER
 #define RESQ_DEFAULT_LINKER "cc"
@@ -28,10 +29,19 @@ using resq::driver::StageTimer;
 
 namespace {
 
-std::string inDir(StringRef dir, StringRef name) {
-  SmallString<256> path(dir);
-  sys::path::append(path, name);
-  return path.str().str();
+/// The files each --emit writes, besides calibration statistics.
+std::vector<std::string> outputsOf(EmitKind emit) {
+  switch (emit) {
+  case EmitKind::Mlir:
+    return {"model.mlir", kArchiveName};
+  case EmitKind::Llvm:
+    return {"model.ll", kArchiveName};
+  case EmitKind::Obj:
+    return {"model.o", kArchiveName};
+  case EmitKind::Lib:
+    break;
+  }
+  return {kLibraryName, kArchiveName, kRuntimeName};
 }
 
 /// libresq_runtime.so of this build or install: <tool dir>/../lib.
@@ -39,7 +49,7 @@ std::string defaultRuntimeLibrary() {
   std::string exe = sys::fs::getMainExecutable(nullptr, nullptr);
   SmallString<256> path(exe);
   sys::path::remove_filename(path);
-  sys::path::append(path, "..", "lib", resq::driver::kRuntimeName);
+  sys::path::append(path, "..", "lib", kRuntimeName);
   return path.str().str();
 }
 
@@ -60,7 +70,7 @@ LogicalResult writeText(StringRef path,
 std::string resq::driver::checkCompileOptions(const CompileOptions &options) {
   if (options.optLevel > 3)
     return "-O" + std::to_string(options.optLevel) + " is not one of -O0..-O3";
-  if (options.target == Target::Cim &&
+  if (options.target == resq::driver::Target::Cim &&
       (options.quantize.scheme == QuantScheme::Fp32 ||
        options.quantize.mode != QuantMode::Int))
     return "--target cim maps integer linear layers onto crossbars: it needs "
@@ -69,34 +79,37 @@ std::string resq::driver::checkCompileOptions(const CompileOptions &options) {
   return "";
 }
 
-LogicalResult resq::driver::compileModel(StringRef inputPath,
-                                         MLIRContext &context,
-                                         const CompileOptions &options) {
-  Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
-  if (std::string problem = checkCompileOptions(options); !problem.empty())
-    return emitError(loc) << problem;
-  if (std::error_code ec = sys::fs::create_directories(options.outputDir))
-    return emitError(loc) << "cannot create '" << options.outputDir
-                          << "': " << ec.message();
-  std::string archivePath = inDir(options.outputDir, kArchiveName);
+namespace {
 
+LogicalResult compileStaged(StringRef inputPath, MLIRContext &context,
+                            const CompileOptions &options,
+                            const OutputFolder &folder) {
+  std::string archivePath = folder.staged(kArchiveName);
+  Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
   OwningOpRef<ModuleOp> module;
   {
     StageTimer timer(options.verbose, "load");
-    module = loadModel(inputPath, context, options.import, archivePath);
+    std::string sourceArchive, error;
+    module = loadModel(inputPath, context, options.import, archivePath,
+                       &sourceArchive);
     if (!module)
       return failure();
+    if (!folder.checkInputs({sourceArchive}, error))
+      return emitError(loc) << error;
   }
   StageRunner stages(archivePath,
                      options.dumpPassPipeline ? &llvm::outs() : nullptr);
-  if (failed(applyQuantization(*module, stages, options)))
+  SmallString<256> finalFolder(folder.final(""));
+  sys::fs::make_absolute(finalFolder);
+  stages.setDumpedFolder(folder.staged(""), finalFolder);
+  if (failed(applyQuantization(*module, stages, options, folder)))
     return failure();
-  if (options.target == Target::Cim &&
-      failed(applyCimTarget(*module, stages, options)))
+  if (options.target == resq::driver::Target::Cim &&
+      failed(applyCimTarget(*module, stages, options, folder)))
     return failure();
   {
     StageTimer timer(options.verbose, "lower to the LLVM dialect");
-    CpuPipelineOptions cpu;
+    resq::CpuPipelineOptions cpu;
     cpu.entry = options.entry;
     cpu.runtimeKernels = true;
     if (failed(stages.run(
@@ -107,7 +120,7 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
   }
   if (options.emit == EmitKind::Mlir)
     return writeText(
-        inDir(options.outputDir, "model.mlir"),
+        folder.staged("model.mlir"),
         [&](raw_ostream &os) { module->print(os); }, loc);
 
   std::string error;
@@ -126,10 +139,10 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
   }
   if (options.emit == EmitKind::Llvm)
     return writeText(
-        inDir(options.outputDir, "model.ll"),
+        folder.staged("model.ll"),
         [&](raw_ostream &os) { llvmModule->print(os, nullptr); }, loc);
 
-  std::string objectPath = inDir(options.outputDir, "model.o");
+  std::string objectPath = folder.staged("model.o");
   {
     StageTimer timer(options.verbose, "emit object code");
     if (!writeObjectFile(*llvmModule, *machine, objectPath, error))
@@ -141,19 +154,39 @@ LogicalResult resq::driver::compileModel(StringRef inputPath,
   StageTimer timer(options.verbose, "link");
   std::string runtime = options.runtimeLibrary.empty() ? defaultRuntimeLibrary()
                                                        : options.runtimeLibrary;
-  std::string runtimeCopy = inDir(options.outputDir, kRuntimeName);
-  SmallString<256> a, b;
-  bool same = !sys::fs::real_path(runtime, a) &&
-              !sys::fs::real_path(runtimeCopy, b) && a == b;
-  if (!same)
-    if (std::error_code ec = sys::fs::copy_file(runtime, runtimeCopy))
-      return emitError(loc) << "cannot copy the runtime library '" << runtime
-                            << "': " << ec.message();
+  if (std::error_code ec =
+          sys::fs::copy_file(runtime, folder.staged(kRuntimeName)))
+    return emitError(loc) << "cannot copy the runtime library '" << runtime
+                          << "': " << ec.message();
   std::string linker =
       options.linker.empty() ? RESQ_DEFAULT_LINKER : options.linker;
-  std::string libraryPath = inDir(options.outputDir, kLibraryName);
+  std::string libraryPath = folder.staged(kLibraryName);
   if (!linkSharedLibrary(linker, objectPath, libraryPath, error))
     return emitError(loc) << error;
   sys::fs::remove(objectPath);
+  return success();
+}
+
+} // namespace
+
+LogicalResult resq::driver::compileModel(StringRef inputPath,
+                                         MLIRContext &context,
+                                         const CompileOptions &options) {
+  Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
+  if (std::string problem = checkCompileOptions(options); !problem.empty())
+    return emitError(loc) << problem;
+  OutputFolder folder(options.outputDir);
+  std::string error;
+  if (!folder.open(outputsOf(options.emit),
+                   {inputPath.str(), options.calibration.data,
+                    options.calibration.tokenizer, options.cim.calibrationData},
+                   error))
+    return emitError(loc) << error;
+  // The flow writes its files (archive, calibration statistics) into the
+  // staging folder.
+  if (failed(compileStaged(inputPath, context, options, folder)))
+    return failure();
+  if (!folder.commit(error))
+    return emitError(loc) << error;
   return success();
 }

@@ -50,12 +50,15 @@ LogicalResult writeEmptyArchive(StringRef path, Location loc) {
 }
 
 OwningOpRef<ModuleOp> loadMlir(StringRef inputPath, MLIRContext &context,
-                               StringRef archivePath) {
+                               StringRef archivePath,
+                               std::string *sourceArchive) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputPath, &context);
   if (!module)
     return nullptr;
   Location loc = module->getLoc();
   std::string source = archiveOf(*module, inputPath);
+  if (sourceArchive)
+    *sourceArchive = source;
   if (source.empty()) {
     if (failed(writeEmptyArchive(archivePath, loc)))
       return nullptr;
@@ -108,8 +111,11 @@ OwningOpRef<ModuleOp> loadOnnx(StringRef inputPath, MLIRContext &context,
 OwningOpRef<ModuleOp> resq::driver::loadModel(StringRef inputPath,
                                               MLIRContext &context,
                                               const OnnxImportOptions &import,
-                                              StringRef archivePath) {
+                                              StringRef archivePath,
+                                              std::string *sourceArchive) {
+  if (sourceArchive)
+    sourceArchive->clear();
   if (sys::path::extension(inputPath) == ".onnx")
     return loadOnnx(inputPath, context, import, archivePath);
-  return loadMlir(inputPath, context, archivePath);
+  return loadMlir(inputPath, context, archivePath, sourceArchive);
 }

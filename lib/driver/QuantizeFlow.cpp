@@ -14,6 +14,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -78,7 +79,8 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
         if (!copyFileAtomically(cached, statsPath, error))
           return emitError(loc) << "--calibration-cache: " << error;
         llvm::errs() << "resq-compile: reused the calibration statistics "
-                     << cached << ": " << statsPath << "\n";
+                     << cached << " as " << llvm::sys::path::filename(statsPath)
+                     << "\n";
         return success();
       }
     }
@@ -120,7 +122,7 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
       "resq-compile: calibrated on %lld tokens (%lld windows of %lld) in "
       "%.1f s: %s\n",
       (long long)result.tokens, (long long)result.windows, (long long)window,
-      result.seconds, statsPath.c_str());
+      result.seconds, llvm::sys::path::filename(statsPath).str().c_str());
   if (!cached.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(flags.cacheDir))
       return emitError(loc) << "--calibration-cache: cannot create "
@@ -141,7 +143,8 @@ static bool needsQuantizationStages(const CompileOptions &options) {
 
 LogicalResult resq::driver::applyQuantization(ModuleOp module,
                                               const StageRunner &stages,
-                                              const CompileOptions &options) {
+                                              const CompileOptions &options,
+                                              const OutputFolder &folder) {
   if (!needsQuantizationStages(options))
     return success();
   // The statistics files are filled in here, on a copy.
@@ -162,8 +165,7 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
     if (attention && failed(resq::findCompleteTransformers(module)))
       return failure();
   }
-  std::string stats =
-      absolutePath(options.outputDir + "/calibration.safetensors");
+  std::string stats = absolutePath(folder.staged("calibration.safetensors"));
   bool calibrated = false;
   // QuaRot's rotations need no statistics; GPTQ calibrates the rotated model.
   if (scheme == QuantScheme::Resq ||
@@ -195,8 +197,8 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
     if (quantize.rotated || !calibrated) {
       StageTimer stage(verbose, "calibrate for GPTQ");
       if (quantize.rotated)
-        hessians = absolutePath(options.outputDir + "/calibration-" +
-                                schemeName(scheme) + ".safetensors");
+        hessians = absolutePath(folder.staged(
+            "calibration-" + schemeName(scheme) + ".safetensors"));
       if (failed(calibrate(module, stages, options.calibration, hessians)))
         return failure();
     }

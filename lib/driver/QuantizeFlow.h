@@ -15,6 +15,7 @@
 #ifndef RESQ_LIB_DRIVER_QUANTIZEFLOW_H
 #define RESQ_LIB_DRIVER_QUANTIZEFLOW_H
 
+#include "OutputFolder.h"
 #include "resq/driver/Compile.h"
 #include "resq/driver/Stage.h"
 
@@ -23,7 +24,8 @@ namespace resq::driver {
 /// Runs the quantization stages `options` ask for on `module`.
 mlir::LogicalResult applyQuantization(mlir::ModuleOp module,
                                       const StageRunner &stages,
-                                      const CompileOptions &options);
+                                      const CompileOptions &options,
+                                      const OutputFolder &folder);
 
 } // namespace resq::driver
 

@@ -32,8 +32,8 @@ LogicalResult resq::driver::StageRunner::run(
   if (dump) {
     *dump << "# " << name << "\n"
           << "resq-opt "
-          << shellQuoted(
-                 ("--pass-pipeline=builtin.module(" + replay + ")").str())
+          << shellQuoted(dumped(
+                 ("--pass-pipeline=builtin.module(" + replay + ")").str()))
           << "\n";
     dump->flush();
   }
@@ -68,8 +68,19 @@ resq::driver::StageRunner::instrumentedCopy(ModuleOp module,
 void resq::driver::StageRunner::note(const llvm::Twine &text) const {
   if (!dump)
     return;
-  *dump << "# " << text << "\n";
+  *dump << "# " << dumped(text.str()) << "\n";
   dump->flush();
+}
+
+std::string resq::driver::StageRunner::dumped(llvm::StringRef text) const {
+  if (stagedFolder.empty())
+    return text.str();
+  std::string result;
+  for (size_t at; (at = text.find(stagedFolder)) != llvm::StringRef::npos;) {
+    result += text.take_front(at).str() + finalFolder;
+    text = text.drop_front(at + stagedFolder.size());
+  }
+  return result + text.str();
 }
 
 std::string resq::driver::passText(std::unique_ptr<Pass> pass) {

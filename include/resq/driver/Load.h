@@ -16,6 +16,8 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <string>
+
 namespace resq::driver {
 
 /// What the linear layers run on: --target=cpu|cim.
@@ -37,11 +39,13 @@ inline constexpr const char *kRuntimeName = "libresq_runtime.so";
 
 /// Loads `inputPath` (.onnx is imported; anything else is parsed as MLIR)
 /// and writes its parameter archive to `archivePath`. The module's resq.params
-/// then names that archive. Errors go to the context's diagnostic handler.
-mlir::OwningOpRef<mlir::ModuleOp> loadModel(llvm::StringRef inputPath,
-                                            mlir::MLIRContext &context,
-                                            const OnnxImportOptions &import,
-                                            llvm::StringRef archivePath);
+/// then names that archive; `sourceArchive`, when given, receives the archive
+/// an .mlir file named (empty otherwise). Errors go to the context's
+/// diagnostic handler.
+mlir::OwningOpRef<mlir::ModuleOp>
+loadModel(llvm::StringRef inputPath, mlir::MLIRContext &context,
+          const OnnxImportOptions &import, llvm::StringRef archivePath,
+          std::string *sourceArchive = nullptr);
 
 /// Runs --resq-lower-to-cpu{entry=... runtime-kernels=true} on `module`.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,

@@ -30,6 +30,13 @@ public:
 
   const std::string &archive() const { return archivePath; }
 
+  /// Paths under `staged` are printed under `final` in the dump: the
+  /// commands name files where they are once the compilation committed.
+  void setDumpedFolder(llvm::StringRef staged, llvm::StringRef final) {
+    stagedFolder = staged.str();
+    finalFolder = final.str();
+  }
+
   /// Runs the passes `build` adds as stage `name`. `replay` is the stage
   /// as resq-opt's textual pipeline (a named pipeline and its options).
   mlir::LogicalResult
@@ -47,8 +54,12 @@ public:
   void note(const llvm::Twine &text) const;
 
 private:
+  /// `text` with the staged folder replaced by the final one.
+  std::string dumped(llvm::StringRef text) const;
+
   std::string archivePath;
   llvm::raw_ostream *dump;
+  std::string stagedFolder, finalFolder;
 };
 
 /// `name` followed by the options printed in pass-pipeline syntax, e.g.

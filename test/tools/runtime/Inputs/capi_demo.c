@@ -1,14 +1,16 @@
 /* A C program using include/resq/Runtime.h the way an application would
  * (c-api.test): load a compiled model folder, list its arguments, run it on
- * zeros, print the first outputs, and exercise the error paths. */
+ * zeros, print the first outputs, and exercise the error paths. With an
+ * archive as second argument it only binds that archive and prints the
+ * result (weights.test). */
 #include "resq/Runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: capi_demo MODEL_DIR\n");
+  if (argc != 2 && argc != 3) {
+    fprintf(stderr, "usage: capi_demo MODEL_SO [ARCHIVE]\n");
     return 2;
   }
   resq_model *model = NULL;
@@ -21,6 +23,15 @@ int main(int argc, char **argv) {
   if (status != RESQ_OK) {
     fprintf(stderr, "load: %s\n", resq_last_error());
     return 1;
+  }
+  if (argc == 3) {
+    if (resq_model_bind_archive(model, argv[2]) != RESQ_OK) {
+      printf("bind: %s\n", resq_last_error());
+      return 1;
+    }
+    printf("bound %s\n", argv[2]);
+    resq_model_free(model);
+    return 0;
   }
   /* Loaded but not bound: running reports the first unbound parameter. */
   int64_t inputs = resq_model_count(model, RESQ_INPUT);
