@@ -25,8 +25,12 @@ Models:
 The generated model, each compiled folder (NAME/) and its input
 (NAME_ids.npy) are kept in --cache; bench/profile_resq.sh reads them.
 
+With --checks-cost, each model is also compiled with --runtime-checks=false
+and timed in the same blocks: the ratio is what the bounds and divisor
+checks of the compiled code cost.
+
 Usage: python3 bench/compare_ort.py --tools build/bin [--repeat N]
-           [--only NAME] [--json FILE] [--cache DIR]
+           [--only NAME] [--checks-cost] [--json FILE] [--cache DIR]
 Needs numpy, onnx and onnxruntime from PyPI. Exits 0 when the target is
 missed (this is a measurement), 1 on an error or an output mismatch.
 """
@@ -164,8 +168,8 @@ def relative_error(got, want):
     return float(np.max(np.abs(got.astype(np.float64) - want)) / np.max(np.abs(want)))
 
 
-def compile_model(tools, path, folder):
-    command = [os.path.join(tools, "resq-compile"), path, "-o", folder]
+def compile_model(tools, path, folder, extra=()):
+    command = [os.path.join(tools, "resq-compile"), path, "-o", folder, *extra]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -181,20 +185,28 @@ def measure_threads(spec, args, folder, ids_file, ids, threads):
     for _ in range(WARMUP_PASSES):
         want = session.run(None, feed)[0]
     output_dir = os.path.join(os.path.dirname(folder), f"{spec['name']}_out")
-    ort_ms, resq_ms = [], []
+    ort_ms, resq_ms, unchecked_ms = [], [], []
     for r in range(TIMING_ROUNDS):
         ort_ms += time_ort(session, feed, args.repeat)
         resq_ms.append(time_resq(args.tools, folder, ids_file, threads, args.repeat,
                                  output_dir if r == 0 else None))
+        if args.checks_cost:
+            unchecked_ms.append(time_resq(args.tools, folder + "_unchecked", ids_file,
+                                          threads, args.repeat))
     got = np.load(os.path.join(output_dir, "logits.npy"))
     err = relative_error(got, want.astype(np.float64))
     ort_med, resq_med = statistics.median(ort_ms), statistics.median(resq_ms)
     tokens = spec["tokens"]
-    return dict(model=spec["name"], params=spec["params"], tokens=tokens, threads=threads,
-                ort_ms=ort_med, resq_ms=resq_med, ort_tok_s=tokens / ort_med * 1e3,
-                resq_tok_s=tokens / resq_med * 1e3, ratio=resq_med / ort_med,
-                rel_err=err, ort_ms_passes=ort_ms, resq_ms_blocks=resq_ms,
-                target=spec["target"] and threads == 1)
+    row = dict(model=spec["name"], params=spec["params"], tokens=tokens, threads=threads,
+               ort_ms=ort_med, resq_ms=resq_med, ort_tok_s=tokens / ort_med * 1e3,
+               resq_tok_s=tokens / resq_med * 1e3, ratio=resq_med / ort_med,
+               rel_err=err, ort_ms_passes=ort_ms, resq_ms_blocks=resq_ms,
+               target=spec["target"] and threads == 1)
+    if args.checks_cost:
+        row.update(unchecked_ms=statistics.median(unchecked_ms),
+                   unchecked_ms_blocks=unchecked_ms,
+                   checks_ratio=resq_med / statistics.median(unchecked_ms))
+    return row
 
 
 def measure(spec, args, work):
@@ -213,6 +225,8 @@ def measure(spec, args, work):
     folder = os.path.join(work, name)
     compile_s = compile_model(args.tools, path, folder)
     print(f"resq-compile: {compile_s:.2f} s", flush=True)
+    if args.checks_cost:
+        compile_model(args.tools, path, folder + "_unchecked", ["--runtime-checks=false"])
 
     ids = np.random.default_rng(INPUT_SEED).integers(0, vocab, size=shape, dtype=np.int64)
     ids_file = os.path.join(work, f"{name}_ids.npy")
@@ -223,6 +237,9 @@ def measure(spec, args, work):
         row["compile_s"] = compile_s
         print(f"threads {threads}: ORT {row['ort_ms']:.2f} ms, resq {row['resq_ms']:.2f} ms, "
               f"max|resq-ORT|/max|ORT| = {row['rel_err']:.2e}", flush=True)
+        if args.checks_cost:
+            print(f"threads {threads}: resq without runtime checks {row['unchecked_ms']:.2f} ms: "
+                  f"the checks cost {row['checks_ratio']:.3f} x", flush=True)
         rows.append(row)
     return rows
 
@@ -286,6 +303,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=5,
                         help=f"timed passes per block; each runtime runs {TIMING_ROUNDS} "
                              "blocks per thread count (default 5)")
+    parser.add_argument("--checks-cost", action="store_true",
+                        help="also time each model compiled with --runtime-checks=false, "
+                             "in the same blocks, and print the checks' cost as a ratio")
     parser.add_argument("--only", help="measure only this model")
     parser.add_argument("--json", help="write the environment and every row here")
     parser.add_argument("--cache", default=os.path.join(REPO, "bench/.cache"),

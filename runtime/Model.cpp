@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ElfCheck.h"
+#include "InputChecks.h"
 #include "ModelAbi.h"
 #include "RuntimeError.h"
 
@@ -317,7 +318,11 @@ resq_status resq_model_run(resq_model *model, const void *const *inputs,
     local[i] = makeDescriptor(model->args[i], data);
     argv[i] = local[i].data();
   }
+  clearInputReports();
   model->entry(argv.data());
+  std::string report;
+  if (takeInputReport(report))
+    return fail(RESQ_ERR_INPUT_VALUE, report);
   return ok();
 }
 

@@ -41,8 +41,10 @@ def Resq_EmbeddingOp : Resq_Op<"embedding", [Pure]> {
   let summary = "row lookup in an embedding table";
   let description = [{
     `result[i..., :] = table[indices[i...], :]` for a `[vocab, dim]` table.
-    The result shape is the indices' shape followed by `dim`. An index outside
-    `[0, vocab)` is undefined behaviour of the input, as in ONNX `Gather`.
+    The result shape is the indices' shape followed by `dim`. A negative
+    index counts from the end, as in ONNX `Gather`; one outside
+    `[-vocab, vocab)` is an error of the input, which compiled code reports
+    (`--resq-insert-runtime-checks`) as the run's status.
 
     ```mlir
     %h = resq.embedding %table[%ids] : tensor<512x64xf32>, tensor<1x8xi64> -> tensor<1x8x64xf32>

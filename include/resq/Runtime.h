@@ -45,7 +45,11 @@ typedef enum resq_status {
   RESQ_ERR_PARAM_MISMATCH = 4,   /* a parameter's dtype or shape differs */
   RESQ_ERR_UNBOUND_PARAM = 5,    /* run before every parameter was bound */
   RESQ_ERR_INVALID_ARGUMENT = 6, /* null pointer, bad index, unknown name */
-  RESQ_ERR_OUT_OF_MEMORY = 7
+  RESQ_ERR_OUT_OF_MEMORY = 7,
+  /* an input's value is outside what the model computes: an index past a
+   * table (a token id >= the vocabulary), an integer division by zero. The
+   * run read nothing out of bounds; its outputs are undefined. */
+  RESQ_ERR_INPUT_VALUE = 8
 } resq_status;
 
 /* Element types, in the order of resq::params::DType. */

@@ -112,6 +112,7 @@ LogicalResult compileStaged(StringRef inputPath, MLIRContext &context,
     resq::CpuPipelineOptions cpu;
     cpu.entry = options.entry;
     cpu.runtimeKernels = true;
+    cpu.runtimeChecks = options.runtimeChecks;
     if (failed(stages.run(
             *module, "lower to the LLVM dialect",
             pipelineText("resq-lower-to-cpu", cpu),

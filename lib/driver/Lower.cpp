@@ -22,6 +22,7 @@ LogicalResult resq::driver::lowerToLLVMDialect(ModuleOp module,
   CpuPipelineOptions options;
   options.entry = entry.str();
   options.runtimeKernels = true;
+  options.runtimeChecks = true;
   buildResqCpuPipeline(pm.get(), options);
   return pm.run(module);
 }

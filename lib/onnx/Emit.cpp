@@ -169,4 +169,18 @@ Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   return generic.getResult(0);
 }
 
+Value indexToI32(OpBuilder &b, Location loc, Value index) {
+  Type integer = index.getType();
+  if (integer.getIntOrFloatBitWidth() <= 32)
+    return integer.isInteger(32)
+               ? index
+               : Value(arith::ExtSIOp::create(b, loc, b.getI32Type(), index));
+  auto bound = [&](int64_t value) {
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(integer, value));
+  };
+  Value clamped = arith::MaxSIOp::create(b, loc, index, bound(INT32_MIN));
+  clamped = arith::MinSIOp::create(b, loc, clamped, bound(INT32_MAX));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), clamped);
+}
+
 } // namespace resq::onnx_import::emit

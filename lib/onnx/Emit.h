@@ -61,6 +61,12 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType resultType,
                         mlir::ValueRange inputs, ScalarBody body);
 
+/// A scalar integer index as the i32 tosa.gather takes: wider values are
+/// saturated, so that an index beyond i32 stays out of range (the compiled
+/// bounds check reports it) instead of wrapping into it.
+mlir::Value indexToI32(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value index);
+
 } // namespace resq::onnx_import::emit
 
 #endif // RESQ_LIB_ONNX_EMIT_H

@@ -38,8 +38,14 @@ void resq::buildResqCpuPipeline(OpPassManager &pm,
   tosa.addPass(tosa::createTosaToLinalgNamed());
   tosa.addPass(tosa::createTosaToLinalg());
   tosa.addPass(createTosaToArithPass());
+  // Before tosa-to-tensor, whose chain of inserts bufferizes in superlinear
+  // time in the number of inputs.
+  tosa.addPass(createResqConcatToTensor());
   tosa.addPass(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
+  // Indices and divisors from the inputs are checked; the runtime reports.
+  if (options.runtimeChecks)
+    pm.addPass(createResqInsertRuntimeChecks());
   pm.addPass(createResqDecomposeAggregates());
   // Each output becomes a buffer of its own.
   pm.addNestedPass<func::FuncOp>(createResqDistinctResults());

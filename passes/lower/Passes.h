@@ -28,6 +28,12 @@ struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
                      "buffers with its caching allocator "
                      "(the program must then link libresq_runtime.so)"),
       llvm::cl::init(false)};
+  Option<bool> runtimeChecks{
+      *this, "runtime-checks",
+      llvm::cl::desc("Check indices and integer divisors that come from the "
+                     "inputs (--resq-insert-runtime-checks); the reports go "
+                     "to libresq_runtime, so this needs runtime-kernels"),
+      llvm::cl::init(false)};
 };
 
 /// Registers --resq-lower-to-cpu: resq and graph-level ops down to the LLVM

@@ -19,7 +19,7 @@ def ResqLowerToLinalg : Pass<"resq-lower-to-linalg"> {
     * `resq.linear`: `linalg.matmul` of the input with its leading dims
       folded into rows, plus the bias;
     * `resq.embedding`: a `linalg.generic` reading table rows with
-      `tensor.extract`;
+      `tensor.extract`, negative ids counted from the end;
     * `resq.rope`: a `linalg.generic` over the output that reads each
       channel's pair partner and the pair's cos/sin entries;
     * `resq.attention`: heads-first (3-D operands are viewed so), the past
@@ -70,6 +70,46 @@ def ResqDecomposeAggregates : Pass<"resq-decompose-aggregates"> {
     `linalg.generic` ops the op itself describes (max, exp, sum, divide).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def ResqInsertRuntimeChecks : Pass<"resq-insert-runtime-checks", "::mlir::ModuleOp"> {
+  let summary = "Check run-time indices and integer divisors, reporting to the runtime";
+  let description = [{
+    Values that come from a model's inputs can make its code read outside a
+    buffer or trap: a token id past the embedding table, a position past
+    the RoPE cache, an integer division by zero (or of the minimum value by
+    -1). On linalg on tensors (after the TOSA and resq lowerings), this pass
+    guards
+
+    * every `tensor.extract` index that is not a `linalg.index` or a
+      constant: unless `0 <= i < dim`, the runtime's
+      `resq_index_error(i, dim, site)` is called and row 0 read instead;
+    * every scalar `arith.divsi`, `divui`, `remsi`, `remui`, `ceildivsi`,
+      `ceildivui` and `floordivsi` of 8 bits or more whose divisor is not a
+      safe constant: a zero divisor (or `MIN / -1` for the signed ones)
+      calls `resq_division_error(n, d, site)` and divides by 1 instead.
+
+    `site` names the op's location (the ONNX node). The runtime records the
+    first report of a run and `resq_model_run` returns
+    `RESQ_ERR_INPUT_VALUE` with it: the outputs of that run are undefined,
+    and nothing is read out of bounds.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def ResqConcatToTensor : Pass<"resq-concat-to-tensor", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite tosa.concat as one tensor.concat";
+  let description = [{
+    `tosa-to-tensor` lowers a concat of N inputs to `tensor.empty` and a
+    chain of N `tensor.insert_slice`, whose one-shot bufferization analysis
+    grows faster than quadratically with N (400 inputs took 400 s). One
+    `tensor.concat` bufferizes directly into one buffer (an allocation and a
+    copy per input), in time linear in N.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
 def ResqDistinctResults : Pass<"resq-distinct-results", "::mlir::func::FuncOp"> {

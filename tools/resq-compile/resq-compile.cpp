@@ -66,6 +66,13 @@ static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("libresq_runtime.so to link (default: ../lib beside this tool)"),
     cl::cat(category));
+static cl::opt<bool> runtimeChecks(
+    "runtime-checks",
+    cl::desc("Check token ids and other indices, and integer divisors, that "
+             "come from the inputs; a bad value makes the run fail with an "
+             "error (default; =false for trusted inputs only: an id past the "
+             "vocabulary then reads past the table)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<QuantScheme>
     scheme("scheme", cl::desc("Quantization scheme (resq needs --calibrate)"),
            cl::init(QuantScheme::Fp32), resq::driver::quantSchemeValues(),
@@ -183,6 +190,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.linker = linker;
   options.runtimeLibrary = runtimeLibrary;
+  options.runtimeChecks = runtimeChecks;
   options.verbose = verbose;
   options.dumpPassPipeline = dumpPassPipeline;
   std::string error;

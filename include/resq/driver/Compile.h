@@ -72,6 +72,9 @@ struct CompileOptions {
   std::string linker;
   /// libresq_runtime.so to link and copy (default: ../lib beside the tool).
   std::string runtimeLibrary;
+  /// Check indices and integer divisors from the inputs in the compiled
+  /// code (--resq-insert-runtime-checks).
+  bool runtimeChecks = true;
   /// Print each stage and its time to errs().
   bool verbose = false;
   /// Print the resq-opt command of each stage to outs().

@@ -53,10 +53,7 @@ Value gatherIndices(NodeImporter &node, int64_t dim, int64_t count) {
         Value shifted = arith::AddIOp::create(nested, nestedLoc, args[0], size);
         Value index = arith::SelectOp::create(nested, nestedLoc, negative,
                                               shifted, args[0]);
-        if (integer.getIntOrFloatBitWidth() == 32)
-          return index;
-        return Value(arith::TruncIOp::create(nested, nestedLoc,
-                                             nested.getI32Type(), index));
+        return emit::indexToI32(nested, nestedLoc, index);
       });
   return emit::reshape(b, loc, wrapped, {1, count});
 }

@@ -51,11 +51,8 @@ Value gatherCache(NodeImporter &node, Value cache,
     auto narrow = RankedTensorType::get(positionsShape, b.getI32Type());
     positions = emit::elementwise(
         b, loc, narrow, {positions},
-        [](OpBuilder &nested, Location nestedLoc, ValueRange args) -> Value {
-          if (args[0].getType().isInteger(32))
-            return args[0];
-          return arith::TruncIOp::create(nested, nestedLoc, nested.getI32Type(),
-                                         args[0]);
+        [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+          return emit::indexToI32(nested, nestedLoc, args[0]);
         });
     indices = emit::reshape(b, loc, positions, {1, count});
   }
