@@ -4,6 +4,7 @@
 #define RESQ_DIALECTS_RESQ_RESQDIALECT_H
 
 #include "mlir/IR/Dialect.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "dialects/resq/ResqDialect.h.inc"
 

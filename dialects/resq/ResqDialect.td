@@ -42,8 +42,18 @@ def Resq_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getRotationAttrName() {
       return ::llvm::StringLiteral("resq.rotation");
     }
+    /// Absolute archive paths this process named itself (resq-compile's
+    /// stages name their archive so). A module read from a file must name
+    /// its archive relative to its folder (ModuleParams::archivePathOf).
+    void allowArchivePath(::llvm::StringRef path) {
+      allowedArchivePaths.insert(path);
+    }
+    bool isAllowedArchivePath(::llvm::StringRef path) const {
+      return allowedArchivePaths.contains(path);
+    }
 
   private:
+    ::llvm::StringSet<> allowedArchivePaths;
     void registerAttributes();
     void registerOps();
   public:

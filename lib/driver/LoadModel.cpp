@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "resq/driver/Load.h"
+#include "passes/common/ModuleParams.h"
 #include "resq/params/Archive.h"
 
 #include "dialects/resq/ResqAttributes.h"
@@ -24,23 +25,6 @@ using namespace llvm;
 
 namespace {
 
-/// The archive a parsed module names, resolved against its file's folder;
-/// "" if the module names none.
-std::string archiveOf(ModuleOp module, StringRef inputPath) {
-  auto archive = module->getAttrOfType<resq::ParamArchiveAttr>(
-      resq::ResqDialect::getParamsAttrName());
-  if (!archive)
-    return "";
-  SmallString<256> path(archive.getPath());
-  if (sys::path::is_relative(path)) {
-    SmallString<256> dir(inputPath);
-    sys::path::remove_filename(dir);
-    sys::path::append(dir, path);
-    path = dir;
-  }
-  return path.str().str();
-}
-
 LogicalResult writeEmptyArchive(StringRef path, Location loc) {
   resq::params::ArchiveWriter writer;
   std::string error;
@@ -56,7 +40,12 @@ OwningOpRef<ModuleOp> loadMlir(StringRef inputPath, MLIRContext &context,
   if (!module)
     return nullptr;
   Location loc = module->getLoc();
-  std::string source = archiveOf(*module, inputPath);
+  std::string error;
+  std::string source = resq::ModuleParams::archivePathOf(*module, error);
+  if (!error.empty()) {
+    emitError(loc) << error;
+    return nullptr;
+  }
   if (sourceArchive)
     *sourceArchive = source;
   if (source.empty()) {
@@ -65,7 +54,6 @@ OwningOpRef<ModuleOp> loadMlir(StringRef inputPath, MLIRContext &context,
   } else {
     // The archive is checked by the runtime when it binds the weights; here
     // it only has to exist and be readable.
-    std::string error;
     if (!resq::params::Archive::open(source, error)) {
       emitError(loc) << "cannot read the module's parameter archive: " << error;
       return nullptr;

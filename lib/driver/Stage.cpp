@@ -43,6 +43,7 @@ LogicalResult resq::driver::StageRunner::run(
   Attribute named = module->getAttr(attrName);
   llvm::SmallString<256> absolute(archivePath);
   llvm::sys::fs::make_absolute(absolute);
+  context->getOrLoadDialect<ResqDialect>()->allowArchivePath(absolute);
   module->setAttr(attrName, ParamArchiveAttr::get(context, absolute));
   ConfiguredPassManager pm(context, name);
   build(pm.get());

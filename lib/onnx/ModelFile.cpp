@@ -3,6 +3,7 @@
 #include "ModelFile.h"
 
 #include "resq/onnx/Import.h"
+#include "resq/params/ConfinedPath.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
@@ -202,55 +203,21 @@ static bool parseByteCount(const std::string &text, uint64_t &value) {
 bool ModelFile::mapExternalFile(const std::string &location,
                                 std::shared_ptr<params::MappedFile> &file,
                                 std::string &error) {
-  if (location.empty() || location[0] == '/') {
-    error = "external data location '" + location +
-            "' must be a path relative to the model's folder";
-    return false;
-  }
-  // The location without "." components and repeated slashes, so that
-  // "./w.bin" and "a//w.bin" compare equal to their real paths below.
-  std::string normalized;
-  for (size_t start = 0; start <= location.size();) {
-    size_t end = location.find('/', start);
-    if (end == std::string::npos)
-      end = location.size();
-    std::string part = location.substr(start, end - start);
-    if (part == "..") {
-      error = "external data location '" + location + "' must not contain '..'";
-      return false;
-    }
-    if (!part.empty() && part != ".")
-      normalized += (normalized.empty() ? "" : "/") + part;
-    start = end + 1;
-  }
-  if (normalized.empty()) {
-    error = "external data location '" + location + "' names no file";
-    return false;
-  }
   auto cached = externalFiles.find(location);
   if (cached != externalFiles.end()) {
     file = cached->second;
     return true;
   }
-
-  // A link anywhere on the path would make realpath() differ from the
-  // plain join of the real folder and the location.
-  std::string joined = directory + "/" + location;
-  char *realDir = ::realpath(directory.c_str(), nullptr);
-  char *realFile = ::realpath(joined.c_str(), nullptr);
-  std::string expected = realDir ? std::string(realDir) + "/" + normalized : "";
-  bool linked = !realFile || expected != realFile;
-  std::free(realDir);
-  std::free(realFile);
-  struct stat status;
-  if (::lstat(joined.c_str(), &status) != 0) {
-    error =
-        "cannot open external data '" + location + "': " + std::strerror(errno);
+  std::string joined, problem;
+  if (!params::resolveConfinedPath(directory, location, joined, problem,
+                                   /*mustExist=*/false)) {
+    error = "external data location '" + location + "' " + problem;
     return false;
   }
-  if (S_ISLNK(status.st_mode) || linked) {
-    error = "external data location '" + location +
-            "' goes through a symbolic link, which is not allowed";
+  struct stat status;
+  if (::stat(joined.c_str(), &status) != 0) {
+    error =
+        "cannot open external data '" + location + "': " + std::strerror(errno);
     return false;
   }
   if (!S_ISREG(status.st_mode)) {

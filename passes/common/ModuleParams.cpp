@@ -5,6 +5,7 @@
 #include "dialects/resq/ResqAttributes.h"
 #include "dialects/resq/ResqDialect.h"
 #include "dialects/resq/ResqOps.h"
+#include "resq/params/ConfinedPath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -91,23 +92,45 @@ std::vector<uint8_t> encode(params::DType dtype,
 
 } // namespace
 
-std::unique_ptr<ModuleParams> ModuleParams::open(ModuleOp module,
-                                                 std::string &error) {
+std::string ModuleParams::archivePathOf(ModuleOp module, std::string &error) {
   error.clear();
   auto attr =
       module->getAttrOfType<ParamArchiveAttr>(ResqDialect::getParamsAttrName());
   if (!attr)
-    return nullptr;
-  SmallString<256> path(attr.getPath());
-  if (sys::path::is_relative(path)) {
-    SmallString<256> beside(sourceFile(module.getLoc()));
-    sys::path::remove_filename(beside);
-    sys::path::append(beside, path);
-    if (sys::fs::exists(beside))
-      path = beside;
+    return "";
+  std::string path = attr.getPath().str();
+  auto *dialect = module->getContext()->getLoadedDialect<ResqDialect>();
+  if (sys::path::is_absolute(path)) {
+    if (dialect && dialect->isAllowedArchivePath(path))
+      return path;
+    error = "the module names its parameter archive by the absolute path '" +
+            path + "': a module read from a file must name it relative to its "
+            "own folder";
+    return "";
   }
+  SmallString<256> folder(sourceFile(module.getLoc()));
+  sys::path::remove_filename(folder);
+  std::string resolved, problem;
+  bool beside = !folder.empty() && sys::fs::is_directory(folder);
+  if (beside && params::resolveConfinedPath(folder.str().str(), path, resolved,
+                                            problem))
+    return resolved;
+  // Not beside the source file: the working directory, under the same rules.
+  std::string fromHere, problemHere;
+  if (params::resolveConfinedPath("", path, fromHere, problemHere))
+    return fromHere;
+  error = "the module's parameter archive '" + path + "' " +
+          (beside ? problem : problemHere);
+  return "";
+}
+
+std::unique_ptr<ModuleParams> ModuleParams::open(ModuleOp module,
+                                                 std::string &error) {
+  std::string path = archivePathOf(module, error);
+  if (path.empty())
+    return nullptr;
   auto params = std::unique_ptr<ModuleParams>(new ModuleParams);
-  params->archivePath = path.str().str();
+  params->archivePath = path;
   params->archive = params::Archive::open(params->archivePath, error);
   if (!params->archive)
     return nullptr;

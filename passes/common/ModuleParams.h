@@ -29,9 +29,15 @@ class ParamOp;
 
 class ModuleParams {
 public:
-  /// Opens the archive `module` names in `resq.params`. A relative path is
-  /// resolved against the folder of the module's source file (its location)
-  /// first, then the working directory. Null if the module names no archive
+  /// The archive `module` names in `resq.params`, confined as ONNX external
+  /// data is: a relative path without '..' or symbolic links, resolved
+  /// against the folder of the module's source file (its location) first,
+  /// then the working directory; an absolute path only if the process named
+  /// it itself (ResqDialect::allowArchivePath). "" with `error` set when it
+  /// is not allowed; "" with `error` empty when the module names none.
+  static std::string archivePathOf(mlir::ModuleOp module, std::string &error);
+
+  /// Opens the archive of archivePathOf. Null if the module names no archive
   /// or it cannot be read (`error` says why; empty when none is named).
   static std::unique_ptr<ModuleParams> open(mlir::ModuleOp module,
                                             std::string &error);

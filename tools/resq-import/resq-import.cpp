@@ -54,8 +54,9 @@ static std::string defaultParamsPath() {
   return path.str().str();
 }
 
-/// The archive's name as the module records it: relative to the output's
-/// folder when it lies there.
+/// The archive's name as the module records it: its path relative to the
+/// output's folder, which must hold it (a module read from a file names its
+/// archive relative to itself); "" when it lies elsewhere.
 static std::string archiveNameFor(StringRef params) {
   SmallString<256> outputDir(outputFile == "-" ? "." : outputFile.getValue());
   if (outputFile != "-")
@@ -67,13 +68,15 @@ static std::string archiveNameFor(StringRef params) {
   if (paramsDir.empty())
     paramsDir = ".";
   SmallString<256> a, b;
-  sys::fs::real_path(outputDir, a);
-  sys::fs::real_path(paramsDir, b);
+  if (sys::fs::real_path(outputDir, a) || sys::fs::real_path(paramsDir, b))
+    return "";
+  std::string name = sys::path::filename(params).str();
   if (a == b)
-    return sys::path::filename(params).str();
-  SmallString<256> absolute(params);
-  sys::fs::make_absolute(absolute);
-  return absolute.str().str();
+    return name;
+  StringRef below(b);
+  if (!below.consume_front(a) || !below.consume_front("/"))
+    return "";
+  return below.str() + "/" + name;
 }
 
 int main(int argc, char **argv) {
@@ -102,6 +105,12 @@ int main(int argc, char **argv) {
   }
   std::string params = paramsFile.empty() ? defaultParamsPath() : paramsFile;
   options.archiveName = archiveNameFor(params);
+  if (options.archiveName.empty()) {
+    errs() << "resq-import: --params '" << params
+           << "' is not in the folder of -o (or below it): the module names "
+              "its archive relative to its own folder\n";
+    return 1;
+  }
   std::vector<std::string> filesRead;
   options.filesRead = &filesRead;
 
