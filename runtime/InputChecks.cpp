@@ -37,9 +37,8 @@ bool resq::runtime::takeInputReport(std::string &message) {
 
 extern "C" {
 
-RESQ_RUNTIME_EXPORT void _mlir_ciface_resq_index_error(int64_t index,
-                                                       int64_t size,
-                                                       const char *site) {
+RESQ_RUNTIME_EXPORT void
+_mlir_ciface_resq_index_error(int64_t index, int64_t size, const char *site) {
   report("index " + std::to_string(index) + " is out of range [0, " +
          std::to_string(size) + ")" + siteText(site));
 }

@@ -1,4 +1,4 @@
-//===- InputChecks.h - what compiled code reports about its inputs -*- C++ -*-===//
+//===- InputChecks.h - what compiled code reports of its inputs -*- C++ -*-===//
 //
 // --resq-insert-runtime-checks makes compiled code call
 // resq_index_error / resq_division_error when a value from the inputs would

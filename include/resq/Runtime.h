@@ -69,7 +69,7 @@ typedef enum resq_dtype {
 typedef enum resq_role { RESQ_INPUT = 0, RESQ_PARAM, RESQ_OUTPUT } resq_role;
 
 typedef struct resq_tensor_info {
-  const char *name;     /* owned by the model */
+  const char *name; /* owned by the model */
   resq_dtype dtype;
   int64_t rank;
   const int64_t *shape; /* rank entries, owned by the model */

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "resq/driver/Load.h"
 #include "passes/common/ModuleParams.h"
+#include "resq/driver/Load.h"
 #include "resq/params/Archive.h"
 
 #include "dialects/resq/ResqAttributes.h"

@@ -104,7 +104,8 @@ std::string ModuleParams::archivePathOf(ModuleOp module, std::string &error) {
     if (dialect && dialect->isAllowedArchivePath(path))
       return path;
     error = "the module names its parameter archive by the absolute path '" +
-            path + "': a module read from a file must name it relative to its "
+            path +
+            "': a module read from a file must name it relative to its "
             "own folder";
     return "";
   }
@@ -112,8 +113,8 @@ std::string ModuleParams::archivePathOf(ModuleOp module, std::string &error) {
   sys::path::remove_filename(folder);
   std::string resolved, problem;
   bool beside = !folder.empty() && sys::fs::is_directory(folder);
-  if (beside && params::resolveConfinedPath(folder.str().str(), path, resolved,
-                                            problem))
+  if (beside &&
+      params::resolveConfinedPath(folder.str().str(), path, resolved, problem))
     return resolved;
   // Not beside the source file: the working directory, under the same rules.
   std::string fromHere, problemHere;

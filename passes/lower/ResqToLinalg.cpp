@@ -198,27 +198,26 @@ struct EmbeddingToLinalg : OpRewritePattern<EmbeddingOp> {
                                               utils::IteratorType::parallel);
     Value table = op.getTable();
     int64_t vocab = cast<RankedTensorType>(table.getType()).getDimSize(0);
-    Value result =
-        generic(rewriter, loc, type, op.getIndices(), {indices},
-                emptyLike(rewriter, loc, type), parallel, identity,
-                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                  // Negative ids count from the end, as in ONNX Gather.
-                  Type integer = args[0].getType();
-                  Value zero = arith::ConstantOp::create(
-                      b, l, b.getIntegerAttr(integer, 0));
-                  Value size = arith::ConstantOp::create(
-                      b, l, b.getIntegerAttr(integer, vocab));
-                  Value negative = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::slt, args[0], zero);
-                  Value id = arith::SelectOp::create(
-                      b, l, negative,
-                      arith::AddIOp::create(b, l, args[0], size), args[0]);
-                  Value row =
-                      arith::IndexCastOp::create(b, l, b.getIndexType(), id);
-                  Value column = linalg::IndexOp::create(b, l, rank - 1);
-                  return tensor::ExtractOp::create(b, l, table,
-                                                   ValueRange{row, column});
-                });
+    Value result = generic(
+        rewriter, loc, type, op.getIndices(), {indices},
+        emptyLike(rewriter, loc, type), parallel, identity,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          // Negative ids count from the end, as in ONNX Gather.
+          Type integer = args[0].getType();
+          Value zero =
+              arith::ConstantOp::create(b, l, b.getIntegerAttr(integer, 0));
+          Value size =
+              arith::ConstantOp::create(b, l, b.getIntegerAttr(integer, vocab));
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, args[0], zero);
+          Value id = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, args[0], size),
+              args[0]);
+          Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), id);
+          Value column = linalg::IndexOp::create(b, l, rank - 1);
+          return tensor::ExtractOp::create(b, l, table,
+                                           ValueRange{row, column});
+        });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -62,9 +62,8 @@ public:
                              LLVM::Linkage::Internal, it->second,
                              top.getStringAttr(text + '\0'));
     }
-    return LLVM::AddressOfOp::create(b, loc,
-                                     LLVM::LLVMPointerType::get(b.getContext()),
-                                     it->second);
+    return LLVM::AddressOfOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext()), it->second);
   }
 
 private:
@@ -111,10 +110,11 @@ void guardExtract(tensor::ExtractOp extract, func::FuncOp callee,
     Value size =
         type.isDynamicDim(dim)
             ? Value(tensor::DimOp::create(b, loc, extract.getTensor(), dim))
-            : Value(arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim)));
+            : Value(
+                  arith::ConstantIndexOp::create(b, loc, type.getDimSize(dim)));
     // Unsigned: a negative index is out of range too.
-    Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          index, size);
+    Value inRange =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index, size);
     Value outside = arith::XOrIOp::create(
         b, loc, inRange, arith::ConstantIntOp::create(b, loc, 1, 1));
     reportIf(b, loc, outside, callee,
@@ -148,8 +148,8 @@ void guardDivision(Operation *op, bool isSigned, func::FuncOp callee,
   unsigned width = type.getWidth();
   Value zero = arith::ConstantIntOp::create(b, loc, type, 0);
   Value one = arith::ConstantIntOp::create(b, loc, type, 1);
-  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                       divisor, zero);
+  Value failed =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, divisor, zero);
   if (isSigned) {
     Value minimum = arith::ConstantOp::create(
         b, loc, b.getIntegerAttr(type, APInt::getSignedMinValue(width)));
@@ -163,10 +163,10 @@ void guardDivision(Operation *op, bool isSigned, func::FuncOp callee,
                               minusOne));
     failed = arith::OrIOp::create(b, loc, failed, overflow);
   }
-  reportIf(b, loc, failed, callee,
-           {toI64(b, loc, numerator, !isSigned),
-            toI64(b, loc, divisor, !isSigned)},
-           sites);
+  reportIf(
+      b, loc, failed, callee,
+      {toI64(b, loc, numerator, !isSigned), toI64(b, loc, divisor, !isSigned)},
+      sites);
   op->setOperand(1, arith::SelectOp::create(b, loc, failed, one, divisor));
 }
 

@@ -1,4 +1,4 @@
-//===- ConfinedPath.h - a file named relative to a folder, kept in it -*- C++ -*-===//
+//===- ConfinedPath.h - a file named relative to a folder -------*- C++ -*-===//
 //
 // Files that a model names (ONNX external data, the parameter archive of an
 // .mlir module) are resolved against the model's folder and must stay in

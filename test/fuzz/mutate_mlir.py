@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Mutation fuzzing of resq's passes: no pass may crash on IR the verifier
+accepts (issue 16).
+
+Seeds: every .mlir file under test/ (split at `// -----`) and the modules
+resq-import makes of examples/models/*.onnx. Each mutant changes one seed a
+little (an integer or float literal, a dimension, an element type, a line
+deleted, duplicated or swapped, an attribute value). resq-opt first parses
+and verifies it; a mutant it accepts is run through every resq pass and
+named pipeline (`resq-opt --help`), one process each, in a scratch folder
+(so that no archive outside it is ever written). A run that ends by a
+signal, an exit status above 127, an `LLVM ERROR`, an assertion or a stack
+dump is a crash: its mutant and command are kept in --crashes. A run that
+passes --timeout seconds is a hang, kept likewise.
+
+Usage: python3 test/fuzz/mutate_mlir.py --tools build/bin [--mutants 2000]
+           [--seed 1] [--jobs 2] [--timeout 60] [--crashes DIR]
+Prints the counts; exits 1 if anything crashed or hung.
+"""
+import argparse
+import concurrent.futures
+import glob
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CRASH_TEXT = ("LLVM ERROR", "Assertion", "Stack dump", "PLEASE submit a bug report",
+              "AddressSanitizer", "terminate called")
+TYPES = ["f32", "f16", "bf16", "f64", "i1", "i8", "i16", "i32", "i64", "index"]
+INTS = [0, 1, -1, 2, 3, 7, 8, 16, 127, 128, 255, 256, 2**31 - 1, -2**31, 2**40, 1 << 62]
+
+
+def seeds(tools, work):
+    found = []
+    for path in sorted(glob.glob(os.path.join(REPO, "test", "**", "*.mlir"), recursive=True)):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for part in text.split("// -----"):
+            lines = [l for l in part.splitlines() if not l.lstrip().startswith("//")]
+            body = "\n".join(lines).strip()
+            if body:
+                found.append((os.path.relpath(path, REPO), body + "\n"))
+    for model in sorted(glob.glob(os.path.join(REPO, "examples", "models", "*.onnx"))):
+        out = os.path.join(work, os.path.basename(model) + ".mlir")
+        result = subprocess.run([os.path.join(tools, "resq-import"), model, "-o", out,
+                                 "--params", out + ".safetensors"], capture_output=True)
+        if result.returncode == 0:
+            with open(out) as f:
+                found.append((os.path.relpath(model, REPO), f.read()))
+    return found
+
+
+def mutate(text, rng):
+    lines = text.splitlines()
+    kind = rng.randrange(7)
+    if kind == 0:  # an integer literal
+        spots = [m for m in re.finditer(r"(?<![\w.%#@])-?\d+(?![\w.])", text)]
+        if spots:
+            m = rng.choice(spots)
+            return text[:m.start()] + str(rng.choice(INTS)) + text[m.end():], "int"
+    if kind == 1:  # a float literal
+        spots = list(re.finditer(r"-?\d+\.\d+(e[+-]?\d+)?", text))
+        if spots:
+            m = rng.choice(spots)
+            value = rng.choice(["0.0", "-0.0", "1.0e+38", "-1.0e+38", "1.0e-45", "0x7FC00000"])
+            return text[:m.start()] + value + text[m.end():], "float"
+    if kind == 2:  # a dimension of a shaped type
+        spots = list(re.finditer(r"(?<=[<x])\d+(?=x)", text))
+        if spots:
+            m = rng.choice(spots)
+            return text[:m.start()] + str(rng.choice([0, 1, 2, 3, 5, 64, 4096])) + text[m.end():], "dim"
+    if kind == 3:  # an element type
+        spots = list(re.finditer(r"\b(" + "|".join(TYPES) + r")\b", text))
+        if spots:
+            m = rng.choice(spots)
+            return text[:m.start()] + rng.choice(TYPES) + text[m.end():], "type"
+    if len(lines) > 2:
+        i = rng.randrange(len(lines))
+        if kind == 4:
+            return "\n".join(lines[:i] + lines[i + 1:]) + "\n", "delete"
+        if kind == 5:
+            return "\n".join(lines[:i + 1] + [lines[i]] + lines[i + 1:]) + "\n", "duplicate"
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines) + "\n", "swap"
+    return text, "none"
+
+
+def crashed(result):
+    if result is None:
+        return "hang"
+    if result.returncode < 0 or result.returncode > 127:
+        return f"exit {result.returncode}"
+    for text in CRASH_TEXT:
+        if text in result.stderr:
+            return text
+    return None
+
+
+def run(command, cwd, timeout):
+    try:
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                              errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def try_mutant(args, passes, index, text):
+    """Returns (accepted, runs, [(why, command)])."""
+    with tempfile.TemporaryDirectory(prefix="resq-mutant-") as scratch:
+        path = os.path.join(scratch, "mutant.mlir")
+        with open(path, "w") as f:
+            f.write(text)
+        opt = os.path.join(args.tools, "resq-opt")
+        problems = []
+        result = run([opt, path, "-o", os.devnull], scratch, args.timeout)
+        why = crashed(result)
+        if why:
+            return False, 1, [(why, [opt, "mutant.mlir"])]
+        if result.returncode != 0:
+            return False, 1, []
+        runs = 1
+        for p in passes:
+            command = [opt, path, p, "-o", os.devnull]
+            result = run(command, scratch, args.timeout)
+            runs += 1
+            why = crashed(result)
+            if why:
+                problems.append((why, [opt, "mutant.mlir", p]))
+        if problems:
+            keep = os.path.join(args.crashes, f"mutant-{args.seed}-{index}.mlir")
+            shutil.copy(path, keep)
+        return True, runs, problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tools", default=os.path.join(REPO, "build/bin"))
+    parser.add_argument("--mutants", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--crashes", default="mutant-crashes")
+    args = parser.parse_args()
+    os.makedirs(args.crashes, exist_ok=True)
+    args.crashes = os.path.abspath(args.crashes)
+
+    help_text = subprocess.run([os.path.join(args.tools, "resq-opt"), "--help"],
+                               capture_output=True, text=True).stdout
+    passes = sorted(set(re.findall(r"^\s+(--resq-[a-z0-9-]+)", help_text, re.M)))
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory(prefix="resq-seeds-") as work:
+        corpus = seeds(args.tools, work)
+        print(f"{len(corpus)} seeds, {len(passes)} passes and pipelines, "
+              f"{args.mutants} mutants (seed {args.seed})", flush=True)
+        mutants = []
+        for i in range(args.mutants):
+            _, text = rng.choice(corpus)
+            mutated, _kind = mutate(text, rng)
+            mutants.append(mutated)
+        accepted = runs = 0
+        problems = []
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            futures = [pool.submit(try_mutant, args, passes, i, t) for i, t in enumerate(mutants)]
+            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                ok, n, found = future.result()
+                accepted += ok
+                runs += n
+                problems += found
+                if done % 200 == 0:
+                    print(f"  {done} mutants, {accepted} verified, {runs} runs, "
+                          f"{len(problems)} crashes or hangs", flush=True)
+    print(f"mutants {args.mutants}, accepted by the verifier {accepted}, resq-opt runs {runs}, "
+          f"crashes or hangs {len(problems)}")
+    for why, command in problems[:50]:
+        print(f"  {why}: {' '.join(command)}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
