@@ -4,6 +4,7 @@
 #include "CalibrationCache.h"
 
 #include "dialects/resq/ResqOps.h"
+#include "passes/common/CalibrationStats.h"
 #include "passes/common/TransformerStructure.h"
 #include "resq/driver/StageTimer.h"
 #include "resq/params/Archive.h"
@@ -64,6 +65,14 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
     return failure();
 
   std::string error;
+  // The statistics are bound to the weights they describe; the passes that
+  // read them check it (CalibrationStats::openOrReport).
+  std::optional<std::string> fingerprint;
+  stages.withArchive(module, [&] {
+    fingerprint = resq::CalibrationStats::modelFingerprint(module, error);
+  });
+  if (!fingerprint)
+    return emitError(loc) << "cannot read the model's weights: " << error;
   std::string cached;
   if (!flags.cacheDir.empty()) {
     cached = calibrationCachePath(*instrumented, archivePath, flags, error);
@@ -72,7 +81,7 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
     if (llvm::sys::fs::exists(cached)) {
       // A corrupt entry (a crash while it was written by another tool, a
       // disk error) is reported and replaced by a new calibration.
-      if (!resq::run::validateStatistics(cached, error)) {
+      if (!resq::run::validateStatistics(cached, *fingerprint, error)) {
         llvm::errs() << "resq-compile: warning: --calibration-cache: " << error
                      << "; calibrating again\n";
       } else {
@@ -113,6 +122,7 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
     bar.update(done, total, rate);
   };
   resq::run::CalibrationResult result;
+  result.model = *fingerprint;
   if (!resq::run::calibrate(*model, ids, options, result, error))
     return emitError(loc) << "calibration failed: " << error;
   bar.finish();

@@ -37,6 +37,17 @@ LogicalResult resq::driver::StageRunner::run(
           << "\n";
     dump->flush();
   }
+  LogicalResult result = failure();
+  withArchive(module, [&] {
+    ConfiguredPassManager pm(module->getContext(), name);
+    build(pm.get());
+    result = pm.run(module);
+  });
+  return result;
+}
+
+void resq::driver::StageRunner::withArchive(
+    ModuleOp module, llvm::function_ref<void()> fn) const {
   // Passes that read or write weights find the archive through the module.
   MLIRContext *context = module->getContext();
   auto attrName = ResqDialect::getParamsAttrName();
@@ -45,11 +56,8 @@ LogicalResult resq::driver::StageRunner::run(
   llvm::sys::fs::make_absolute(absolute);
   context->getOrLoadDialect<ResqDialect>()->allowArchivePath(absolute);
   module->setAttr(attrName, ParamArchiveAttr::get(context, absolute));
-  ConfiguredPassManager pm(context, name);
-  build(pm.get());
-  LogicalResult result = pm.run(module);
+  fn();
   module->setAttr(attrName, named);
-  return result;
 }
 
 OwningOpRef<ModuleOp>

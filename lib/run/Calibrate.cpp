@@ -169,7 +169,8 @@ bool checkMoments(const double *values, int64_t count, int64_t w,
 
 } // namespace
 
-bool validateStatistics(const std::string &path, std::string &error) {
+bool validateStatistics(const std::string &path, const std::string &model,
+                        std::string &error) {
   std::unique_ptr<params::Archive> archive = params::Archive::open(path, error);
   if (!archive)
     return false;
@@ -177,6 +178,12 @@ bool validateStatistics(const std::string &path, std::string &error) {
   if (tokens == archive->metadata().end() ||
       std::atoll(tokens->second.c_str()) <= 0) {
     error = "'" + path + "' has no token count: not a statistics archive";
+    return false;
+  }
+  auto fingerprint = archive->metadata().find("model");
+  if (fingerprint == archive->metadata().end() ||
+      fingerprint->second != model) {
+    error = "'" + path + "' was collected on another model";
     return false;
   }
   for (const params::TensorInfo &info : archive->tensors()) {
@@ -215,6 +222,7 @@ bool writeStatistics(const CalibrationResult &result, const std::string &path,
       return false;
   writer.setMetadata("tokens", std::to_string(result.tokens));
   writer.setMetadata("windows", std::to_string(result.windows));
+  writer.setMetadata("model", result.model);
   writer.setMetadata("statistic", "sum over tokens of x^T x (uncentred)");
   return writer.write(path, error);
 }

@@ -1,6 +1,9 @@
 //===- CalibrationStats.cpp - reading resq-compile --calibrate's output ---===//
 
 #include "passes/common/CalibrationStats.h"
+#include "passes/common/ModuleParams.h"
+
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -18,18 +21,49 @@ bool CalibrationStats::open(const std::string &path, std::string &error) {
     error = "'" + path + "' has no token count: not a statistics archive";
     return false;
   }
+  entry = archive->metadata().find("model");
+  if (entry == archive->metadata().end()) {
+    error = "'" + path +
+            "' does not say which model it was collected on (no 'model' "
+            "fingerprint): calibrate with resq-compile --calibrate";
+    return false;
+  }
+  model = entry->second;
   return true;
+}
+
+std::optional<std::string>
+CalibrationStats::modelFingerprint(mlir::ModuleOp module, std::string &error) {
+  std::unique_ptr<ModuleParams> params = ModuleParams::open(module, error);
+  if (!params)
+    return error.empty() ? std::optional<std::string>("none") : std::nullopt;
+  return params->fingerprint(module, error);
 }
 
 bool CalibrationStats::openOrReport(mlir::ModuleOp module,
                                     const std::string &path,
                                     llvm::StringRef need) {
   std::string error;
-  if (!path.empty() && open(path, error))
-    return true;
-  module.emitError() << need << " (stats=FILE): "
-                     << (path.empty() ? "none given" : error);
-  return false;
+  if (path.empty() || !open(path, error)) {
+    module.emitError() << need << " (stats=FILE): "
+                       << (path.empty() ? "none given" : error);
+    return false;
+  }
+  std::optional<std::string> expected = modelFingerprint(module, error);
+  if (!expected) {
+    module.emitError() << error;
+    return false;
+  }
+  if (*expected != model) {
+    module.emitError()
+        << "the statistics '" << llvm::sys::path::filename(path)
+        << "' were collected on another model, or on this one at another "
+           "stage (weights fingerprint "
+        << model << ", this module's " << *expected
+        << "): calibrate the module as it is here";
+    return false;
+  }
+  return true;
 }
 
 std::optional<Eigen::MatrixXd>

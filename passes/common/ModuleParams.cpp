@@ -13,9 +13,12 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <cstring>
+#include <set>
 
 using namespace mlir;
 using namespace llvm;
@@ -168,6 +171,47 @@ std::optional<std::vector<double>> ModuleParams::read(StringRef name) const {
     return std::nullopt;
   return decode(info->dtype, archive->data(*info),
                 info->byteSize() / params::dtypeSize(info->dtype));
+}
+
+std::optional<std::string> ModuleParams::fingerprint(ModuleOp module,
+                                                     std::string &error) const {
+  std::set<std::string> names;
+  module.walk([&](ParamOp param) {
+    if (!param.getResult().use_empty())
+      names.insert(param.getName().str());
+  });
+  // Each tensor contributes its name, dtype, shape and the hash of its
+  // bytes; the list is hashed once more.
+  std::vector<uint64_t> words;
+  for (const std::string &name : names) {
+    ArrayRef<uint8_t> bytes;
+    params::DType dtype;
+    const std::vector<int64_t> *dims;
+    if (auto it = staged.find(name); it != staged.end()) {
+      bytes = it->second.bytes;
+      dtype = it->second.dtype;
+      dims = &it->second.shape;
+    } else if (const params::TensorInfo *info = archive->find(name)) {
+      bytes = ArrayRef<uint8_t>(archive->data(*info), info->byteSize());
+      dtype = info->dtype;
+      dims = &info->shape;
+    } else {
+      error = "the parameter '" + name + "' is not in the archive '" +
+              archivePath + "'";
+      return std::nullopt;
+    }
+    words.push_back(xxh3_64bits(name));
+    words.push_back(static_cast<uint64_t>(dtype));
+    words.push_back(dims->size());
+    words.insert(words.end(), dims->begin(), dims->end());
+    words.push_back(xxh3_64bits(bytes));
+  }
+  uint64_t hash = xxh3_64bits(
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(words.data()),
+                        words.size() * sizeof(uint64_t)));
+  std::string text;
+  raw_string_ostream(text) << format_hex_no_prefix(hash, 16);
+  return text;
 }
 
 std::optional<ModuleParams::RowMatrix>

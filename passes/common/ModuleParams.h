@@ -56,6 +56,14 @@ public:
   /// nullopt if absent or not a float tensor.
   std::optional<std::vector<double>> read(llvm::StringRef name) const;
 
+  /// A fingerprint of the weights `module` reads: XXH3 over the name,
+  /// dtype, shape and bytes of every used `resq.param`, in name order, as
+  /// 16 hex digits. It binds calibration statistics to the model (and the
+  /// stage of its transformation) they were collected on. Nullopt with
+  /// `error` set when a parameter is missing from the archive.
+  std::optional<std::string> fingerprint(mlir::ModuleOp module,
+                                         std::string &error) const;
+
   /// Adds a tensor, stored as `dtype` (a float type), under `base` or, if
   /// that name is taken, `base.1`, `base.2`, ...; returns the name.
   std::string add(llvm::StringRef base, params::DType dtype,

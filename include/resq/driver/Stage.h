@@ -49,6 +49,10 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp>
   instrumentedCopy(mlir::ModuleOp module, const llvm::Twine &what) const;
 
+  /// Calls `fn` while `module` names this runner's archive (by its
+  /// absolute path, allowed), as the passes of run() see it.
+  void withArchive(mlir::ModuleOp module, llvm::function_ref<void()> fn) const;
+
   /// Records a step that resq-opt does not replay (a calibration run) as a
   /// comment of the dump.
   void note(const llvm::Twine &text) const;

@@ -54,6 +54,9 @@ struct CalibrationResult {
   int64_t windows = 0;
   int64_t tokens = 0;
   double seconds = 0;
+  /// The fingerprint of the calibrated model's weights, stored as the
+  /// metadata `model` (CalibrationStats::modelFingerprint).
+  std::string model;
   std::map<std::string, SecondMoments> sites;
 };
 
@@ -64,15 +67,17 @@ bool calibrate(LoadedModel &model, const tensorio::Tensor &ids,
                std::string &error);
 
 /// Writes the statistics archive: float64 [groups, w, w] tensors named by
-/// site, the token count in the metadata. Refuses non-finite statistics (a
-/// model whose activations overflowed).
+/// site, the token count and the model's fingerprint in the metadata. Refuses
+/// non-finite statistics (a model whose activations overflowed).
 bool writeStatistics(const CalibrationResult &result, const std::string &path,
                      std::string &error);
 
 /// Whether `path` holds statistics as writeStatistics() writes them: a
-/// positive token count, float64 [groups, w, w] tensors, finite, symmetric,
-/// with a non-negative diagonal. False with `error` saying what is wrong.
-bool validateStatistics(const std::string &path, std::string &error);
+/// positive token count, the fingerprint `model`, float64 [groups, w, w]
+/// tensors, finite, symmetric, with a non-negative diagonal. False with
+/// `error` saying what is wrong.
+bool validateStatistics(const std::string &path, const std::string &model,
+                        std::string &error);
 
 } // namespace resq::run
 
