@@ -24,9 +24,9 @@ bool resq::driver::parseInputShape(StringRef text, std::string &name,
   dims.split(parts, 'x');
   for (StringRef part : parts) {
     int64_t dim;
-    if (part.getAsInteger(10, dim) || dim < 0) {
+    if (part.getAsInteger(10, dim) || dim <= 0) {
       error = "--input-shape '" + text.str() + "' has dim '" + part.str() +
-              "', expected a non-negative integer";
+              "', expected a positive integer";
       return false;
     }
     shape.push_back(dim);
@@ -74,24 +74,34 @@ bool resq::driver::applyImportFlags(const std::vector<std::string> &inputShapes,
   return true;
 }
 
-static void printLocation(mlir::Location loc) {
-  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc)) {
-    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
-           << file.getColumn();
-    return;
-  }
-  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc)) {
-    printLocation(name.getChildLoc());
-    return;
-  }
-  errs() << loc;
+std::string resq::driver::plainLocation(mlir::Location loc) {
+  if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc))
+    return plainLocation(name.getChildLoc());
+  if (auto call = mlir::dyn_cast<mlir::CallSiteLoc>(loc))
+    return plainLocation(call.getCallee());
+  if (auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc))
+    for (mlir::Location part : fused.getLocations())
+      if (std::string text = plainLocation(part); !text.empty())
+        return text;
+  return "";
+}
+
+std::string resq::driver::locatedMessage(mlir::Location loc,
+                                         StringRef message) {
+  std::string where = plainLocation(loc);
+  return where.empty() ? message.str() : where + ": " + message.str();
 }
 
 mlir::LogicalResult
 resq::driver::printPlainDiagnostic(mlir::Diagnostic &diagnostic) {
   auto print = [](mlir::Diagnostic &diag, StringRef kind) {
-    printLocation(diag.getLocation());
-    errs() << ": " << kind << ": " << diag.str() << "\n";
+    errs() << locatedMessage(diag.getLocation(),
+                             (kind + ": " + diag.str()).str())
+           << "\n";
   };
   StringRef kind =
       diagnostic.getSeverity() == mlir::DiagnosticSeverity::Error ? "error"

@@ -3,8 +3,8 @@
 #include "resq/run/LoadedModel.h"
 
 #include "resq/cli/CommandLine.h"
-#include "resq/driver/Load.h"
 #include "resq/driver/Jit.h"
+#include "resq/driver/Load.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -69,7 +69,7 @@ LoadedModel::openJit(const std::string &path, const OnnxImportOptions &import,
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    os << diag.getLocation() << ": " << diag.str() << "\n";
+    os << driver::locatedMessage(diag.getLocation(), diag.str()) << "\n";
     return mlir::success();
   });
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -99,7 +99,7 @@ bool LoadedModel::compileAndBind(mlir::ModuleOp module,
   llvm::raw_string_ostream os(diagnostics);
   mlir::ScopedDiagnosticHandler handler(
       module->getContext(), [&](mlir::Diagnostic &diag) {
-        os << diag.getLocation() << ": " << diag.str() << "\n";
+        os << driver::locatedMessage(diag.getLocation(), diag.str()) << "\n";
         return mlir::success();
       });
   jit = driver::JitModel::compile(module, "main");

@@ -8,13 +8,16 @@
 
 #include "resq/tensorio/TensorFile.h"
 
+#include "resq/params/Archive.h"
+
+#include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 using namespace resq;
 using namespace resq::tensorio;
@@ -47,50 +50,138 @@ const char *descrOf(DType dtype) {
   return nullptr;
 }
 
-/// The quoted value after 'key': in the header dict, or "" if absent.
-std::string valueOf(const std::string &header, const std::string &key) {
-  size_t at = header.find("'" + key + "'");
-  if (at == std::string::npos)
-    return "";
-  size_t colon = header.find(':', at);
-  if (colon == std::string::npos)
-    return "";
-  size_t begin = header.find_first_not_of(' ', colon + 1);
-  if (begin == std::string::npos)
-    return "";
-  if (header[begin] == '\'') {
-    size_t end = header.find('\'', begin + 1);
-    return end == std::string::npos ? ""
-                                    : header.substr(begin + 1, end - begin - 1);
-  }
-  if (header[begin] == '(') {
-    size_t end = header.find(')', begin);
-    return end == std::string::npos ? ""
-                                    : header.substr(begin, end - begin + 1);
-  }
-  size_t end = header.find_first_of(",}", begin);
-  return header.substr(begin, end - begin);
-}
+/// A reader of the header's Python dict literal: what numpy's
+/// `ast.literal_eval` accepts for it, restricted to strings, booleans and
+/// tuples of non-negative integers, with any whitespace and quoting.
+class HeaderParser {
+public:
+  explicit HeaderParser(const std::string &text) : text(text) {}
 
-bool parseShape(const std::string &tuple, std::vector<int64_t> &shape) {
-  if (tuple.size() < 2 || tuple.front() != '(' || tuple.back() != ')')
-    return false;
-  shape.clear();
-  std::string inner = tuple.substr(1, tuple.size() - 2);
-  std::stringstream ss(inner);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    size_t b = item.find_first_not_of(' ');
-    if (b == std::string::npos)
-      continue;
-    size_t e = item.find_last_not_of(' ');
-    item = item.substr(b, e - b + 1);
-    if (item.empty() || item.size() > 18 ||
-        item.find_first_not_of("0123456789") != std::string::npos)
-      return false;
-    shape.push_back(std::stoll(item));
+  /// Parses the dict; false with `error` set. Every key of the format
+  /// (descr, fortran_order, shape) must appear exactly once, and nothing
+  /// but whitespace may follow the closing brace.
+  bool parse(std::string &descr, bool &fortran, std::vector<int64_t> &shape,
+             std::string &error) {
+    bool seen[3] = {false, false, false};
+    if (!consume('{'))
+      return fail("the header is not a dict", error);
+    while (!consume('}')) {
+      std::string key;
+      if (!readString(key) || !consume(':'))
+        return fail("expected 'key': value", error);
+      int index = key == "descr"           ? 0
+                  : key == "fortran_order" ? 1
+                  : key == "shape"         ? 2
+                                           : -1;
+      if (index < 0)
+        return fail("unknown key '" + key + "'", error);
+      if (seen[index])
+        return fail("key '" + key + "' appears twice", error);
+      seen[index] = true;
+      bool ok = index == 0   ? readString(descr)
+                : index == 1 ? readBool(fortran)
+                             : readShape(shape);
+      if (!ok)
+        return fail("bad value for '" + key + "'", error);
+      if (!consume(',') && !peek('}'))
+        return fail("expected ',' or '}' after '" + key + "'", error);
+    }
+    skipSpace();
+    if (at != text.size())
+      return fail("bytes after the dict", error);
+    for (int i = 0; i < 3; ++i)
+      if (!seen[i]) {
+        static const char *const keys[] = {"descr", "fortran_order", "shape"};
+        error = std::string("no '") + keys[i] + "' key";
+        return false;
+      }
+    return true;
   }
-  return true;
+
+private:
+  bool fail(const std::string &why, std::string &error) {
+    error = why + " at byte " + std::to_string(at) + " of the header";
+    return false;
+  }
+  void skipSpace() {
+    while (at < text.size() && std::strchr(" \t\r\n", text[at]) && text[at])
+      ++at;
+  }
+  bool peek(char c) {
+    skipSpace();
+    return at < text.size() && text[at] == c;
+  }
+  bool consume(char c) {
+    if (!peek(c))
+      return false;
+    ++at;
+    return true;
+  }
+  bool readString(std::string &value) {
+    skipSpace();
+    if (at >= text.size() || (text[at] != '\'' && text[at] != '"'))
+      return false;
+    size_t end = text.find(text[at], at + 1);
+    if (end == std::string::npos)
+      return false;
+    value = text.substr(at + 1, end - at - 1);
+    if (value.find('\\') != std::string::npos)
+      return false; // No escapes in a dtype or a key.
+    at = end + 1;
+    return true;
+  }
+  bool readBool(bool &value) {
+    skipSpace();
+    for (bool candidate : {false, true}) {
+      const char *word = candidate ? "True" : "False";
+      if (text.compare(at, std::strlen(word), word) == 0) {
+        at += std::strlen(word);
+        value = candidate;
+        return true;
+      }
+    }
+    return false;
+  }
+  /// A tuple: (), (N,), (N, M), (N, M,) ...
+  bool readShape(std::vector<int64_t> &shape) {
+    shape.clear();
+    if (!consume('('))
+      return false;
+    bool comma = true;
+    while (!consume(')')) {
+      skipSpace();
+      if (!comma || at >= text.size() || !std::isdigit(uint8_t(text[at])))
+        return false;
+      int64_t dim = 0;
+      for (; at < text.size() && std::isdigit(uint8_t(text[at])); ++at) {
+        if (dim > (INT64_MAX - 9) / 10)
+          return false;
+        dim = dim * 10 + (text[at] - '0');
+      }
+      shape.push_back(dim);
+      comma = consume(',');
+    }
+    // Python's (N) is an int, not a tuple: one dimension needs its comma.
+    return shape.size() != 1 || comma;
+  }
+
+  const std::string &text;
+  size_t at = 0;
+};
+
+/// `text` with bytes outside printable ASCII written as \xNN, for messages.
+std::string printable(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += c;
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", uint8_t(c));
+      out += hex;
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -123,18 +214,25 @@ bool tensorio::readNpy(const std::string &path, Tensor &tensor,
   if (dataStart > bytes.size())
     return fail("truncated header");
   std::string header = bytes.substr(8 + lengthBytes, headerLength);
-  std::string descr = valueOf(header, "descr");
+  std::string descr, why;
+  bool fortran = false;
+  if (!HeaderParser(header).parse(descr, fortran, tensor.shape, why))
+    return fail(
+        "bad header (" + why + "): '" +
+        printable(header.substr(0, header.find_last_not_of(" \n") + 1)) + "'");
   std::optional<DType> dtype = dtypeOfDescr(descr);
   if (!dtype)
-    return fail("unsupported dtype '" + descr +
+    return fail("unsupported dtype '" + printable(descr) +
                 "' (little-endian f2/f4/f8, i1/i2/i4/i8, u1, b1)");
-  if (valueOf(header, "fortran_order") != "False")
+  if (fortran)
     return fail("Fortran order is not supported; save a C-order array");
-  if (!parseShape(valueOf(header, "shape"), tensor.shape))
-    return fail("bad shape in header '" + header + "'");
   tensor.dtype = *dtype;
   tensor.name.clear();
-  uint64_t size = uint64_t(tensor.numElements()) * params::dtypeSize(*dtype);
+  std::optional<uint64_t> count = params::elementCount(tensor.shape);
+  uint64_t width = params::dtypeSize(*dtype);
+  if (!count || *count > UINT64_MAX / width)
+    return fail("its header's shape has more elements than fit in memory");
+  uint64_t size = *count * width;
   if (bytes.size() - dataStart != size)
     return fail("holds " + std::to_string(bytes.size() - dataStart) +
                 " data bytes, its header says " + std::to_string(size));

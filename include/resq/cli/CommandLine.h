@@ -34,8 +34,17 @@ bool applyImportFlags(const std::vector<std::string> &inputShapes,
                       const std::vector<std::string> &constInputs,
                       OnnxImportOptions &options, std::string &error);
 
-/// Prints a diagnostic as `file:line:col: error: message` without a source
-/// snippet (ONNX models are binary); a NameLoc prints its child location.
+/// The `file:line:col` a location points to, looking through names, call
+/// sites and fused locations; "" when it has none (an unknown location).
+/// Users never see MLIR's `loc(...)` syntax.
+std::string plainLocation(mlir::Location loc);
+
+/// `message` prefixed by plainLocation(`loc`) and ": " when there is one.
+std::string locatedMessage(mlir::Location loc, llvm::StringRef message);
+
+/// Prints a diagnostic as `file:line:col: error: message` (or `error:
+/// message` without a location) with no source snippet (ONNX models are
+/// binary).
 mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
 
 } // namespace resq::driver
