@@ -476,7 +476,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   OpHandler handler = lookupOp(node.op_type(), defaultOpset, firstVersion);
   Location loc = nodeLoc(node, index);
   NodeImporter importer(*this, node, defaultOpset, loc);
-  if (failed(handler(importer)))
+  if (failed(importer.checkAttributes()) || failed(handler(importer)) ||
+      importer.hadBadAttribute())
     return failure();
   for (int i = 0; i < node.output_size(); ++i)
     if (!node.output(i).empty() && !lookup(node.output(i)))

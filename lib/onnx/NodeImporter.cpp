@@ -6,6 +6,7 @@
 
 #include "dialects/resq/ResqOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 
@@ -19,7 +20,7 @@ OpBuilder &NodeImporter::builder() { return graph.builder(); }
 
 MLIRContext *NodeImporter::context() { return location.getContext(); }
 
-InFlightDiagnostic NodeImporter::error() {
+InFlightDiagnostic NodeImporter::error() const {
   InFlightDiagnostic diag = emitError(location);
   diag << "node '" << cast<NameLoc>(location).getName().getValue() << "' ("
        << proto.op_type() << ", opset " << opsetVersion << "): ";
@@ -69,25 +70,133 @@ bool NodeImporter::allInputsConstant() const {
   return true;
 }
 
-const onnx::AttributeProto *NodeImporter::attribute(StringRef name) const {
-  for (const onnx::AttributeProto &attr : proto.attribute())
-    if (attr.name() == name)
+namespace {
+
+using AttrType = onnx::AttributeProto::AttributeType;
+
+/// Whether the field that type `type` names holds a value (a repeated field
+/// may be empty: an empty list is a value).
+bool holdsValue(const onnx::AttributeProto &attr, AttrType type) {
+  switch (type) {
+  case onnx::AttributeProto::FLOAT:
+    return attr.has_f();
+  case onnx::AttributeProto::INT:
+    return attr.has_i();
+  case onnx::AttributeProto::STRING:
+    return attr.has_s();
+  case onnx::AttributeProto::TENSOR:
+    return attr.has_t();
+  case onnx::AttributeProto::GRAPH:
+    return attr.has_g();
+  case onnx::AttributeProto::SPARSE_TENSOR:
+    return attr.has_sparse_tensor();
+  case onnx::AttributeProto::TYPE_PROTO:
+    return attr.has_tp();
+  case onnx::AttributeProto::FLOATS:
+  case onnx::AttributeProto::INTS:
+  case onnx::AttributeProto::STRINGS:
+  case onnx::AttributeProto::TENSORS:
+  case onnx::AttributeProto::GRAPHS:
+  case onnx::AttributeProto::SPARSE_TENSORS:
+  case onnx::AttributeProto::TYPE_PROTOS:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// The number of value fields set, repeated ones counted when non-empty.
+int valueFieldCount(const onnx::AttributeProto &attr) {
+  return attr.has_f() + attr.has_i() + attr.has_s() + attr.has_t() +
+         attr.has_g() + attr.has_sparse_tensor() + attr.has_tp() +
+         (attr.floats_size() > 0) + (attr.ints_size() > 0) +
+         (attr.strings_size() > 0) + (attr.tensors_size() > 0) +
+         (attr.graphs_size() > 0) + (attr.sparse_tensors_size() > 0) +
+         (attr.type_protos_size() > 0);
+}
+
+/// The declared type, or for a model of IR version 1 (which had no type
+/// field) the type of the one field that holds a value; UNDEFINED if none.
+AttrType effectiveType(const onnx::AttributeProto &attr) {
+  if (attr.type() != onnx::AttributeProto::UNDEFINED)
+    return attr.type();
+  if (valueFieldCount(attr) != 1)
+    return onnx::AttributeProto::UNDEFINED;
+  for (AttrType type :
+       {onnx::AttributeProto::FLOAT, onnx::AttributeProto::INT,
+        onnx::AttributeProto::STRING, onnx::AttributeProto::TENSOR,
+        onnx::AttributeProto::GRAPH, onnx::AttributeProto::SPARSE_TENSOR,
+        onnx::AttributeProto::TYPE_PROTO})
+    if (holdsValue(attr, type))
+      return type;
+  if (attr.floats_size())
+    return onnx::AttributeProto::FLOATS;
+  if (attr.ints_size())
+    return onnx::AttributeProto::INTS;
+  if (attr.strings_size())
+    return onnx::AttributeProto::STRINGS;
+  if (attr.tensors_size())
+    return onnx::AttributeProto::TENSORS;
+  if (attr.graphs_size())
+    return onnx::AttributeProto::GRAPHS;
+  return onnx::AttributeProto::UNDEFINED;
+}
+
+std::string typeName(AttrType type) {
+  return onnx::AttributeProto::AttributeType_IsValid(type)
+             ? onnx::AttributeProto::AttributeType_Name(type)
+             : "type " + std::to_string(int(type));
+}
+
+} // namespace
+
+LogicalResult NodeImporter::checkAttributes() {
+  llvm::StringSet<> seen;
+  for (const onnx::AttributeProto &attr : proto.attribute()) {
+    if (!seen.insert(attr.name()).second)
+      return error() << "attribute '" << attr.name() << "' is given twice";
+    AttrType type = effectiveType(attr);
+    if (type == onnx::AttributeProto::UNDEFINED)
+      return error() << "attribute '" << attr.name() << "' has no type";
+    if (!holdsValue(attr, type) || valueFieldCount(attr) > 1)
+      return error() << "attribute '" << attr.name() << "' is declared "
+                     << typeName(type) << " but holds another kind of value";
+  }
+  return success();
+}
+
+const onnx::AttributeProto *NodeImporter::attribute(StringRef name,
+                                                    AttrType type) const {
+  for (const onnx::AttributeProto &attr : proto.attribute()) {
+    if (attr.name() != name)
+      continue;
+    if (effectiveType(attr) == type)
       return &attr;
+    // Reported once per node: the import fails after the handler.
+    if (!badAttribute)
+      error() << "attribute '" << name.str() << "' is "
+              << typeName(effectiveType(attr)) << ", expected "
+              << typeName(type);
+    badAttribute = true;
+    return nullptr;
+  }
   return nullptr;
 }
 
 int64_t NodeImporter::intAttr(StringRef name, int64_t defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(name);
-  return attr && attr->has_i() ? attr->i() : defaultValue;
+  const onnx::AttributeProto *attr = attribute(name, onnx::AttributeProto::INT);
+  return attr ? attr->i() : defaultValue;
 }
 
 float NodeImporter::floatAttr(StringRef name, float defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(name);
-  return attr && attr->has_f() ? attr->f() : defaultValue;
+  const onnx::AttributeProto *attr =
+      attribute(name, onnx::AttributeProto::FLOAT);
+  return attr ? attr->f() : defaultValue;
 }
 
 std::vector<int64_t> NodeImporter::intsAttr(StringRef name) const {
-  const onnx::AttributeProto *attr = attribute(name);
+  const onnx::AttributeProto *attr =
+      attribute(name, onnx::AttributeProto::INTS);
   if (!attr)
     return {};
   return std::vector<int64_t>(attr->ints().begin(), attr->ints().end());
@@ -95,8 +204,9 @@ std::vector<int64_t> NodeImporter::intsAttr(StringRef name) const {
 
 std::string NodeImporter::stringAttr(StringRef name,
                                      StringRef defaultValue) const {
-  const onnx::AttributeProto *attr = attribute(name);
-  return attr && attr->has_s() ? attr->s() : defaultValue.str();
+  const onnx::AttributeProto *attr =
+      attribute(name, onnx::AttributeProto::STRING);
+  return attr ? attr->s() : defaultValue.str();
 }
 
 bool NodeImporter::readTensor(const onnx::TensorProto &tensor, HostTensor &out,

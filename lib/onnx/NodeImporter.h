@@ -52,7 +52,7 @@ public:
   mlir::MLIRContext *context();
 
   /// An error at the node: "node 'name' (Op, opset N): <message>".
-  mlir::InFlightDiagnostic error();
+  mlir::InFlightDiagnostic error() const;
 
   // Inputs. Optional inputs may be absent (an empty name).
   size_t numInputs() const { return proto.input_size(); }
@@ -71,8 +71,19 @@ public:
   /// True when every present input is known at import time.
   bool allInputsConstant() const;
 
-  // Attributes.
-  const onnx::AttributeProto *attribute(llvm::StringRef name) const;
+  // Attributes. ONNX Runtime refuses a model whose attribute has another
+  // type than the op's schema says; so do these accessors: an attribute of
+  // another type is reported and fails the import (hadBadAttribute), it is
+  // never read as absent.
+  /// Each name once; each attribute's declared type matches the field that
+  /// holds its value. Checked before the op's handler runs.
+  mlir::LogicalResult checkAttributes();
+  /// The attribute `name` of type `type`, or null if the node has none.
+  const onnx::AttributeProto *
+  attribute(llvm::StringRef name,
+            onnx::AttributeProto::AttributeType type) const;
+  /// Whether an accessor found an attribute of the wrong type.
+  bool hadBadAttribute() const { return badAttribute; }
   int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
   float floatAttr(llvm::StringRef name, float defaultValue) const;
   std::vector<int64_t> intsAttr(llvm::StringRef name) const;
@@ -107,6 +118,7 @@ private:
   const onnx::NodeProto &proto;
   int64_t opsetVersion;
   mlir::Location location;
+  mutable bool badAttribute = false;
 };
 
 } // namespace resq::onnx_import

@@ -27,6 +27,16 @@ LogicalResult importConstant(NodeImporter &node) {
                         << node.node().attribute_size();
   const onnx::AttributeProto &attr = node.node().attribute(0);
   const std::string &name = attr.name();
+  // Each value attribute has one type (checkAttributes matched the field).
+  using Attr = onnx::AttributeProto;
+  static const std::pair<const char *, Attr::AttributeType> kTypes[] = {
+      {"value", Attr::TENSOR},          {"value_float", Attr::FLOAT},
+      {"value_floats", Attr::FLOATS},   {"value_int", Attr::INT},
+      {"value_ints", Attr::INTS},       {"value_string", Attr::STRING},
+      {"value_strings", Attr::STRINGS}, {"sparse_value", Attr::SPARSE_TENSOR}};
+  for (auto [known, type] : kTypes)
+    if (name == known && !node.attribute(name, type))
+      return failure();
   if (name == "value") {
     HostTensor tensor;
     std::string error;
@@ -62,7 +72,8 @@ LogicalResult importConstantOfShape(NodeImporter &node) {
   if (!checkedElementCount(shape))
     return node.error() << "shape has a negative or absurdly large dim";
   HostTensor fill = HostTensor::fromDoubles(kFloat, {1}, {0.0});
-  if (const onnx::AttributeProto *value = node.attribute("value")) {
+  if (const onnx::AttributeProto *value =
+          node.attribute("value", onnx::AttributeProto::TENSOR)) {
     std::string error;
     if (!node.readTensor(value->t(), fill, error))
       return node.error() << "attribute 'value' " << error;

@@ -77,8 +77,8 @@ int64_t hostBinaryInt(Binary kind, int64_t a, int64_t b) {
     return a / b;
   case Binary::Pow:
     // As for run-time integer Pow: computed in double, truncated.
-    return static_cast<int64_t>(std::trunc(
-        std::pow(static_cast<double>(a), static_cast<double>(b))));
+    return static_cast<int64_t>(
+        std::trunc(std::pow(static_cast<double>(a), static_cast<double>(b))));
   case Binary::Equal:
     return a == b;
   case Binary::Less:
@@ -144,8 +144,8 @@ Value scalarBinary(OpBuilder &b, Location loc, Binary kind, Value x, Value y,
 /// x ** y with the base's type (ONNX Pow's T; the exponent may differ). An
 /// integer base is raised in double and truncated back, as ONNX Runtime
 /// computes integer powers.
-Value scalarPow(OpBuilder &b, Location loc, Value x, Value y,
-                bool baseUnsigned, bool exponentUnsigned) {
+Value scalarPow(OpBuilder &b, Location loc, Value x, Value y, bool baseUnsigned,
+                bool exponentUnsigned) {
   Type base = x.getType();
   if (isa<FloatType>(base)) {
     if (y.getType() != base)
@@ -240,16 +240,15 @@ LogicalResult importBinary(NodeImporter &node, Binary kind) {
     node.setOutput(0, emitTosaBinary(node, kind, type, x, y));
     return success();
   }
-  node.setOutput(0, emit::elementwise(
-                        node.builder(), node.loc(), type, {x, y},
-                        [&](OpBuilder &b, Location loc, ValueRange args) {
-                          if (kind == Binary::Pow)
-                            return scalarPow(b, loc, args[0], args[1],
-                                             isUnsigned,
-                                             node.inputDataType(1) == kUint8);
-                          return scalarBinary(b, loc, kind, args[0], args[1],
-                                              isUnsigned);
-                        }));
+  node.setOutput(
+      0, emit::elementwise(
+             node.builder(), node.loc(), type, {x, y},
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               if (kind == Binary::Pow)
+                 return scalarPow(b, loc, args[0], args[1], isUnsigned,
+                                  node.inputDataType(1) == kUint8);
+               return scalarBinary(b, loc, kind, args[0], args[1], isUnsigned);
+             }));
   return success();
 }
 
@@ -535,9 +534,12 @@ LogicalResult importWhere(NodeImporter &node) {
 }
 
 LogicalResult importCast(NodeImporter &node) {
-  const onnx::AttributeProto *to = node.attribute("to");
-  if (!to || !to->has_i())
-    return node.error() << "missing attribute 'to'";
+  const onnx::AttributeProto *to =
+      node.attribute("to", onnx::AttributeProto::INT);
+  if (!to)
+    return node.hadBadAttribute()
+               ? failure()
+               : LogicalResult(node.error() << "missing attribute 'to'");
   int32_t target = static_cast<int32_t>(to->i());
   if (!isSupportedType(target))
     return node.error() << "cast to " << typeName(target)

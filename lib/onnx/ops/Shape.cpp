@@ -124,7 +124,7 @@ LogicalResult importTranspose(NodeImporter &node) {
   ArrayRef<int64_t> inputShape = node.inputShape(0);
   int64_t rank = inputShape.size();
   std::vector<int64_t> perm = node.intsAttr("perm");
-  if (perm.empty() && !node.attribute("perm"))
+  if (perm.empty() && !node.attribute("perm", onnx::AttributeProto::INTS))
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
   std::vector<int64_t> sorted = perm;
@@ -238,9 +238,12 @@ LogicalResult importShape(NodeImporter &node) {
 }
 
 LogicalResult importConcat(NodeImporter &node) {
-  const onnx::AttributeProto *axisAttr = node.attribute("axis");
+  const onnx::AttributeProto *axisAttr =
+      node.attribute("axis", onnx::AttributeProto::INT);
   if (!axisAttr)
-    return node.error() << "missing attribute 'axis'";
+    return node.hadBadAttribute()
+               ? failure()
+               : LogicalResult(node.error() << "missing attribute 'axis'");
   RankedTensorType first = node.inputType(0);
   int64_t rank = first.getRank();
   std::optional<int64_t> axis = node.normalizeAxis(axisAttr->i(), rank);
@@ -468,9 +471,11 @@ LogicalResult importSplit(NodeImporter &node) {
     if (!split)
       return failure();
     sizes = split->ints();
-  } else if (node.opset() < 13 && node.attribute("split")) {
+  } else if (node.opset() < 13 &&
+             node.attribute("split", onnx::AttributeProto::INTS)) {
     sizes = node.intsAttr("split");
-  } else if (node.opset() >= 18 && node.attribute("num_outputs")) {
+  } else if (node.opset() >= 18 &&
+             node.attribute("num_outputs", onnx::AttributeProto::INT)) {
     int64_t parts = node.intAttr("num_outputs", outputs);
     if (parts != outputs || parts <= 0)
       return node.error() << "num_outputs (" << parts

@@ -296,7 +296,8 @@ LogicalResult importAttention(NodeImporter &node) {
         pv.getElementType()));
   }
   FloatAttr scale;
-  if (const onnx::AttributeProto *attr = node.attribute("scale"))
+  if (const onnx::AttributeProto *attr =
+          node.attribute("scale", onnx::AttributeProto::FLOAT))
     scale = b.getF64FloatAttr(attr->f());
 
   auto attention = AttentionOp::create(

@@ -767,6 +767,52 @@ def bugs():
          opset=14, valid=False)
 
 
+def attributes():
+    """Attributes of the wrong type, given twice, or without a type: ONNX
+    Runtime 1.32 refuses each of these models but the Constant (whose
+    value_int it reads from a FLOAT); resq-import refuses all."""
+    x = vi("x", F, [2, 4])
+    y = vi("y", F, [2, 4])
+
+    def attr(name, value, declared=None):
+        a = helper.make_attribute(name, value)
+        if declared is not None:
+            a.type = declared
+        return a
+
+    def with_attrs(op, ins, outs, name, *attrs):
+        n = helper.make_node(op, ins, outs, name=name)
+        n.attribute.extend(attrs)
+        return n
+
+    A = onnx.AttributeProto
+    make("attr_gemm_alpha_int.onnx",
+         [with_attrs("Gemm", ["x", "W"], ["y"], "gemm", attr("alpha", 2))],
+         [x], [vi("y", F, [2, 3])], [floats("W", [4, 3])], valid=False)
+    make("attr_softmax_axis_float.onnx",
+         [with_attrs("Softmax", ["x"], ["y"], "softmax", attr("axis", 1.0))],
+         [x], [y], valid=False)
+    make("attr_concat_axis_twice.onnx",
+         [with_attrs("Concat", ["x", "x"], ["y"], "concat", attr("axis", 0),
+                     attr("axis", 1))],
+         [x], [vi("y", F, [4, 4])], valid=False)
+    make("attr_cast_to_float.onnx",
+         [with_attrs("Cast", ["x"], ["y"], "cast", attr("to", 7.0))],
+         [x], [vi("y", I64, [2, 4])], valid=False)
+    untyped = onnx.AttributeProto()
+    untyped.name = "axis"
+    make("attr_no_type.onnx",
+         [with_attrs("Softmax", ["x"], ["y"], "softmax", untyped)],
+         [x], [y], valid=False)
+    make("attr_declared_float_holds_int.onnx",
+         [with_attrs("Gemm", ["x", "W"], ["y"], "gemm",
+                     attr("beta", 3, declared=A.FLOAT))],
+         [x], [vi("y", F, [2, 3])], [floats("W", [4, 3])], valid=False)
+    make("attr_constant_value_int_float.onnx",
+         [with_attrs("Constant", [], ["y"], "const", attr("value_int", 2.0))],
+         [], [vi("y", I64, [])], valid=False)
+
+
 def check():
     from onnx import shape_inference
     for name, model in sorted(VALID.items()):
@@ -796,6 +842,7 @@ def main():
     errors()
     external_data()
     bugs()
+    attributes()
     if "--check" in sys.argv[1:]:
         check()
 
