@@ -1,12 +1,15 @@
 //===- CommandLine.cpp - helpers the resq tools share ---------------------===//
 
 #include "resq/cli/CommandLine.h"
+
 #include "resq/tensorio/TensorFile.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -132,4 +135,35 @@ bool resq::cli::isReplaceableOutput(const std::string &path,
     return false;
   }
   return true;
+}
+
+static void reportFatalError(void *tool, const char *reason, bool) {
+  StringRef text(reason);
+  // raw_fd_ostream reports a write that failed (ENOSPC, EIO) when it is
+  // destroyed; the file it wrote is incomplete.
+  if (text.consume_front("IO failure on output stream: "))
+    errs() << static_cast<const char *>(tool)
+           << ": error: cannot write the output: " << text << "\n";
+  else
+    errs() << static_cast<const char *>(tool) << ": error: " << text << "\n";
+}
+
+void resq::cli::installFatalErrorHandler(const char *tool) {
+  llvm::install_fatal_error_handler(reportFatalError, const_cast<char *>(tool));
+}
+
+bool resq::cli::keepOutput(llvm::ToolOutputFile &file, std::string &error) {
+  raw_fd_ostream &os = file.os();
+  os.flush();
+  if (!os.has_error()) {
+    file.keep();
+    return true;
+  }
+  const std::string &name = file.outputFilename();
+  error =
+      "cannot write " +
+      (name == "-" ? std::string("the standard output") : "'" + name + "'") +
+      ": " + os.error().message();
+  os.clear_error();
+  return false;
 }

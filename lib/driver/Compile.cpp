@@ -12,6 +12,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/FileUtilities.h"
+#include "resq/cli/CommandLine.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -61,7 +62,8 @@ LogicalResult writeText(StringRef path,
   if (!file)
     return emitError(loc) << error;
   write(file->os());
-  file->keep();
+  if (!resq::cli::keepOutput(*file, error))
+    return emitError(loc) << error;
   return success();
 }
 

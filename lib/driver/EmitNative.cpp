@@ -84,7 +84,8 @@ bool resq::driver::writeObjectFile(Module &module, TargetMachine &machine,
   passes.run(module);
   os.flush();
   if (os.has_error()) {
-    error = "cannot write '" + path.str() + "'";
+    error = "cannot write '" + path.str() + "': " + os.error().message();
+    os.clear_error(); // Reported here, not fatal when the stream closes.
     return false;
   }
   return true;

@@ -144,13 +144,14 @@ bool ArchiveWriter::write(const std::string &path, std::string &error) const {
         static_cast<uint8_t>(static_cast<uint64_t>(text.size()) >> (8 * i));
   if (std::fwrite(length, 1, 8, file) != 8 ||
       std::fwrite(text.data(), 1, text.size(), file) != text.size())
-    return abandon("cannot write the header of '" + path + "'");
+    return abandon("cannot write the header of '" + path +
+                   "': " + std::strerror(errno));
 
   off_t dataStart = ::ftello(file);
   for (const Entry &entry : entries) {
     if (!entry.write(file))
       return abandon("cannot write tensor \"" + entry.info.name + "\" to '" +
-                     path + "'");
+                     path + "': " + std::strerror(errno));
     off_t written = ::ftello(file) - dataStart;
     if (written != static_cast<off_t>(entry.info.end))
       return abandon(

@@ -235,6 +235,12 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
     return false;
   }
   file << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  file.close();
+  if (file.has_error()) {
+    error = "cannot write '" + jsonPath + "': " + file.error().message();
+    file.clear_error(); // Reported here, not fatal when the stream closes.
+    return false;
+  }
   return true;
 }
 

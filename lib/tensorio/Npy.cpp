@@ -11,6 +11,7 @@
 #include "resq/params/Archive.h"
 
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -274,8 +275,11 @@ bool tensorio::writeNpy(const std::string &path, const Tensor &tensor,
   out << header;
   out.write(reinterpret_cast<const char *>(tensor.bytes.data()),
             std::streamsize(tensor.bytes.size()));
-  if (!out) {
-    error = "cannot write '" + path + "'";
+  // A full disk shows only when the buffer is flushed: close, then check.
+  out.close();
+  if (out.fail()) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(path.c_str()); // No incomplete file is left behind.
     return false;
   }
   return true;

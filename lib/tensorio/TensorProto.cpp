@@ -9,6 +9,9 @@
 
 #include "lib/onnx/ModelFile.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 
@@ -83,8 +86,12 @@ bool tensorio::writeTensorProto(const std::string &path, const Tensor &tensor,
     proto.add_dims(dim);
   proto.set_raw_data(tensor.bytes.data(), tensor.bytes.size());
   std::ofstream out(path, std::ios::binary);
-  if (!out || !proto.SerializeToOstream(&out)) {
-    error = "cannot write '" + path + "'";
+  bool ok = out && proto.SerializeToOstream(&out);
+  // A full disk shows only when the buffer is flushed: close, then check.
+  out.close();
+  if (!ok || out.fail()) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(path.c_str()); // No incomplete file is left behind.
     return false;
   }
   return true;

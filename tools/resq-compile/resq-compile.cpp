@@ -173,6 +173,7 @@ static cl::opt<bool> dumpPassPipeline(
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  resq::cli::installFatalErrorHandler("resq-compile");
   resq::cli::registerImportOptions();
   resq::cli::registerTokenizerOption();
   resq::driver::registerMLIRDebugOptions();

@@ -81,6 +81,7 @@ static std::string archiveNameFor(StringRef params) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  resq::cli::installFatalErrorHandler("resq-import");
   resq::cli::registerImportOptions();
   cl::HideUnrelatedOptions({&category, &resq::cli::sharedCategory()});
   cl::ParseCommandLineOptions(
@@ -145,6 +146,9 @@ int main(int argc, char **argv) {
   }
   module->print(output->os());
   output->os() << "\n";
-  output->keep();
+  if (!resq::cli::keepOutput(*output, error)) {
+    errs() << "resq-import: " << error << "\n";
+    return 1;
+  }
   return 0;
 }

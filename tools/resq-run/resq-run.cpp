@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "resq/cli/CommandLine.h"
 #include "resq/cli/SharedOptions.h"
 #include "resq/driver/DebugOptions.h"
 #include "resq/driver/Load.h"
@@ -125,6 +126,7 @@ static cl::opt<std::string>
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  resq::cli::installFatalErrorHandler("resq-run");
   cli::registerImportOptions();
   cli::registerTokenizerOption();
   driver::registerMLIRDebugOptions();

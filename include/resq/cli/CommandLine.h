@@ -49,6 +49,10 @@ mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
 
 } // namespace resq::driver
 
+namespace llvm {
+class ToolOutputFile;
+} // namespace llvm
+
 namespace resq::cli {
 
 /// Whether a tool may write `path` ("-": standard output): not one of the
@@ -58,6 +62,18 @@ namespace resq::cli {
 bool isReplaceableOutput(const std::string &path,
                          const std::vector<std::string> &inputs,
                          std::string &why);
+
+/// Flushes `file` and keeps it if every write succeeded; otherwise (a full
+/// disk) sets `error` ("cannot write 'PATH': reason"), clears the stream's
+/// error so that closing it is not fatal, and lets the incomplete file be
+/// removed.
+bool keepOutput(llvm::ToolOutputFile &file, std::string &error);
+
+/// Makes LLVM's fatal errors that are not bugs one line `TOOL: error: ...`
+/// and exit status 1: chiefly a failed write (a full disk) that an output
+/// stream reports when it is closed, which LLVM prints as "LLVM ERROR: IO
+/// failure on output stream". Call first in main().
+void installFatalErrorHandler(const char *tool);
 
 } // namespace resq::cli
 
