@@ -52,39 +52,77 @@ def seeds(tools, work):
         if result.returncode == 0:
             with open(out) as f:
                 found.append((os.path.relpath(model, REPO), f.read()))
-    return found
+    # Negative tests (expected-error) do not verify; their mutants rarely
+    # would. Keep the seeds resq-opt accepts as they are.
+    opt = os.path.join(tools, "resq-opt")
+    kept = []
+    for name, text in found:
+        path = os.path.join(work, "seed.mlir")
+        with open(path, "w") as f:
+            f.write(text)
+        result = run([opt, path, "-o", os.devnull], work, 60)
+        if result is not None and result.returncode == 0:
+            kept.append((name, text))
+    return kept
+
+
+def replace(text, m, value):
+    return text[:m.start()] + value + text[m.end():]
 
 
 def mutate(text, rng):
-    lines = text.splitlines()
-    kind = rng.randrange(7)
-    if kind == 0:  # an integer literal
-        spots = [m for m in re.finditer(r"(?<![\w.%#@])-?\d+(?![\w.])", text)]
+    """One small change. Most keep the IR well formed (a literal, an
+    attribute value, a splat, a dimension changed everywhere at once), so
+    that the verifier accepts them and the passes see them; the rest (a
+    line deleted, duplicated or swapped) try the parser and verifiers."""
+    kind = rng.choices(["int", "float", "dim", "same-dim", "type", "splat", "attr-int",
+                        "drop-attr", "delete", "duplicate", "swap"],
+                       [3, 2, 1, 4, 1, 3, 4, 2, 1, 1, 1])[0]
+    if kind == "int":
+        spots = list(re.finditer(r"(?<![\w.%#@])-?\d+(?![\w.])", text))
         if spots:
-            m = rng.choice(spots)
-            return text[:m.start()] + str(rng.choice(INTS)) + text[m.end():], "int"
-    if kind == 1:  # a float literal
+            return replace(text, rng.choice(spots), str(rng.choice(INTS))), kind
+    if kind == "float":
         spots = list(re.finditer(r"-?\d+\.\d+(e[+-]?\d+)?", text))
         if spots:
-            m = rng.choice(spots)
-            value = rng.choice(["0.0", "-0.0", "1.0e+38", "-1.0e+38", "1.0e-45", "0x7FC00000"])
-            return text[:m.start()] + value + text[m.end():], "float"
-    if kind == 2:  # a dimension of a shaped type
+            value = rng.choice(["0.0", "-0.0", "1.0e+38", "-1.0e+38", "1.0e-45", "0x7FC00000",
+                                "0.5", "3.0", "-2.0"])
+            return replace(text, rng.choice(spots), value), kind
+    if kind == "dim":
         spots = list(re.finditer(r"(?<=[<x])\d+(?=x)", text))
         if spots:
-            m = rng.choice(spots)
-            return text[:m.start()] + str(rng.choice([0, 1, 2, 3, 5, 64, 4096])) + text[m.end():], "dim"
-    if kind == 3:  # an element type
+            return replace(text, rng.choice(spots), str(rng.choice([0, 1, 2, 3, 5, 64, 4096]))), kind
+    if kind == "same-dim":  # every occurrence of one dimension: shapes stay consistent
+        dims = sorted(set(re.findall(r"(?<=[<x])\d+(?=x)", text)))
+        if dims:
+            old = rng.choice(dims)
+            new = str(rng.choice([1, 2, 3, 4, 8, 16, 17, 32, 64, 128]))
+            return re.sub(r"(?<=[<x])" + old + r"(?=x)", new, text), kind
+    if kind == "type":
         spots = list(re.finditer(r"\b(" + "|".join(TYPES) + r")\b", text))
         if spots:
-            m = rng.choice(spots)
-            return text[:m.start()] + rng.choice(TYPES) + text[m.end():], "type"
+            return replace(text, rng.choice(spots), rng.choice(TYPES)), kind
+    if kind == "splat":  # a constant's value
+        spots = list(re.finditer(r"(?<=dense<)[^<>\[\]]+(?=>)", text))
+        if spots:
+            value = rng.choice(["0", "1", "-1", "2", "127", "-128", "0.0", "-0.5", "1.0e+30",
+                                "0x7FC00000", "0x7F800000", "true", "false"])
+            return replace(text, rng.choice(spots), value), kind
+    if kind == "attr-int":  # an integer attribute value (name = 3 : i64, seed 2, ...)
+        spots = list(re.finditer(r"(?<=[=\s])-?\d+(?=\s*:\s*i\d+|\s*[,}\]])", text))
+        if spots:
+            return replace(text, rng.choice(spots), str(rng.choice(INTS))), kind
+    if kind == "drop-attr":  # one entry of an attribute dictionary
+        spots = list(re.finditer(r"(?<=[{,])\s*[a-z_][\w.]*\s*=\s*[^,{}]+,?", text))
+        if spots:
+            return replace(text, rng.choice(spots), ""), kind
+    lines = text.splitlines()
     if len(lines) > 2:
         i = rng.randrange(len(lines))
-        if kind == 4:
-            return "\n".join(lines[:i] + lines[i + 1:]) + "\n", "delete"
-        if kind == 5:
-            return "\n".join(lines[:i + 1] + [lines[i]] + lines[i + 1:]) + "\n", "duplicate"
+        if kind == "delete":
+            return "\n".join(lines[:i] + lines[i + 1:]) + "\n", kind
+        if kind == "duplicate":
+            return "\n".join(lines[:i + 1] + [lines[i]] + lines[i + 1:]) + "\n", kind
         j = rng.randrange(len(lines))
         lines[i], lines[j] = lines[j], lines[i]
         return "\n".join(lines) + "\n", "swap"
@@ -116,6 +154,11 @@ def try_mutant(args, passes, index, text):
         path = os.path.join(scratch, "mutant.mlir")
         with open(path, "w") as f:
             f.write(text)
+        # A mutant of an imported model gets a copy of the archive it names,
+        # so the passes that rewrite weights run (and write only here).
+        for archive in glob.glob(os.path.join(args.work, "*.safetensors")):
+            if os.path.basename(archive) in text:
+                shutil.copy(archive, scratch)
         opt = os.path.join(args.tools, "resq-opt")
         problems = []
         result = run([opt, path, "-o", os.devnull], scratch, args.timeout)
@@ -125,6 +168,8 @@ def try_mutant(args, passes, index, text):
         if result.returncode != 0:
             return False, 1, []
         runs = 1
+        if args.verify_only:
+            return True, runs, []
         for p in passes:
             command = [opt, path, p, "-o", os.devnull]
             result = run(command, scratch, args.timeout)
@@ -147,7 +192,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--crashes", default="mutant-crashes")
+    parser.add_argument("--verify-only", action="store_true",
+                        help="only count the mutants the verifier accepts (no passes)")
     args = parser.parse_args()
+    args.tools = os.path.abspath(args.tools)
     os.makedirs(args.crashes, exist_ok=True)
     args.crashes = os.path.abspath(args.crashes)
 
@@ -156,8 +204,9 @@ def main():
     passes = sorted(set(re.findall(r"^\s+(--resq-[a-z0-9-]+)", help_text, re.M)))
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="resq-seeds-") as work:
+        args.work = work
         corpus = seeds(args.tools, work)
-        print(f"{len(corpus)} seeds, {len(passes)} passes and pipelines, "
+        print(f"{len(corpus)} seeds that verify, {len(passes)} passes and pipelines, "
               f"{args.mutants} mutants (seed {args.seed})", flush=True)
         mutants = []
         for i in range(args.mutants):
