@@ -115,33 +115,6 @@ int valueFieldCount(const onnx::AttributeProto &attr) {
          (attr.type_protos_size() > 0);
 }
 
-/// The declared type, or for a model of IR version 1 (which had no type
-/// field) the type of the one field that holds a value; UNDEFINED if none.
-AttrType effectiveType(const onnx::AttributeProto &attr) {
-  if (attr.type() != onnx::AttributeProto::UNDEFINED)
-    return attr.type();
-  if (valueFieldCount(attr) != 1)
-    return onnx::AttributeProto::UNDEFINED;
-  for (AttrType type :
-       {onnx::AttributeProto::FLOAT, onnx::AttributeProto::INT,
-        onnx::AttributeProto::STRING, onnx::AttributeProto::TENSOR,
-        onnx::AttributeProto::GRAPH, onnx::AttributeProto::SPARSE_TENSOR,
-        onnx::AttributeProto::TYPE_PROTO})
-    if (holdsValue(attr, type))
-      return type;
-  if (attr.floats_size())
-    return onnx::AttributeProto::FLOATS;
-  if (attr.ints_size())
-    return onnx::AttributeProto::INTS;
-  if (attr.strings_size())
-    return onnx::AttributeProto::STRINGS;
-  if (attr.tensors_size())
-    return onnx::AttributeProto::TENSORS;
-  if (attr.graphs_size())
-    return onnx::AttributeProto::GRAPHS;
-  return onnx::AttributeProto::UNDEFINED;
-}
-
 std::string typeName(AttrType type) {
   return onnx::AttributeProto::AttributeType_IsValid(type)
              ? onnx::AttributeProto::AttributeType_Name(type)
@@ -155,7 +128,7 @@ LogicalResult NodeImporter::checkAttributes() {
   for (const onnx::AttributeProto &attr : proto.attribute()) {
     if (!seen.insert(attr.name()).second)
       return error() << "attribute '" << attr.name() << "' is given twice";
-    AttrType type = effectiveType(attr);
+    AttrType type = attr.type();
     if (type == onnx::AttributeProto::UNDEFINED)
       return error() << "attribute '" << attr.name() << "' has no type";
     if (!holdsValue(attr, type) || valueFieldCount(attr) > 1)
@@ -170,13 +143,12 @@ const onnx::AttributeProto *NodeImporter::attribute(StringRef name,
   for (const onnx::AttributeProto &attr : proto.attribute()) {
     if (attr.name() != name)
       continue;
-    if (effectiveType(attr) == type)
+    if (attr.type() == type)
       return &attr;
     // Reported once per node: the import fails after the handler.
     if (!badAttribute)
-      error() << "attribute '" << name.str() << "' is "
-              << typeName(effectiveType(attr)) << ", expected "
-              << typeName(type);
+      error() << "attribute '" << name.str() << "' is " << typeName(attr.type())
+              << ", expected " << typeName(type);
     badAttribute = true;
     return nullptr;
   }

@@ -219,7 +219,7 @@ bool tensorio::readNpy(const std::string &path, Tensor &tensor,
   bool fortran = false;
   if (!HeaderParser(header).parse(descr, fortran, tensor.shape, why))
     return fail(
-        "bad header (" + why + "): '" +
+        "bad header (" + printable(why) + "): '" +
         printable(header.substr(0, header.find_last_not_of(" \n") + 1)) + "'");
   std::optional<DType> dtype = dtypeOfDescr(descr);
   if (!dtype)

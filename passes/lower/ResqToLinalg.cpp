@@ -13,6 +13,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "resq/numerics/Hadamard.h"
@@ -820,9 +823,28 @@ struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
   }
 };
 
+/// Gives every `tosa.reshape` whose result is static its static shape in
+/// place of an inferred (-1) dimension. MLIR 22's reshape folder, which the
+/// greedy driver below (and the canonicalizer) runs, builds a constant of
+/// the shape operand's dims, -1 included, and crashes on it.
+void resolveInferredReshapeDims(Operation *root) {
+  root->walk([](tosa::ReshapeOp reshape) {
+    auto type = dyn_cast<RankedTensorType>(reshape.getType());
+    SmallVector<int64_t> dims;
+    if (!type || !type.hasStaticShape() ||
+        !tosa::getConstShapeValues(reshape.getShape().getDefiningOp(), dims) ||
+        !llvm::is_contained(dims, -1))
+      return;
+    ImplicitLocOpBuilder b(reshape.getLoc(), reshape);
+    reshape.getShapeMutable().assign(
+        tosa::getTosaConstShape(b, type.getShape()));
+  });
+}
+
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
+    resolveInferredReshapeDims(getOperation());
     RewritePatternSet patterns(&getContext());
     patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
                  EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg,

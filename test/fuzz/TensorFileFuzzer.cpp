@@ -4,7 +4,8 @@
 // for inputs, labels, prompts and calibration data: the first byte picks
 // the format (.npy or ONNX TensorProto .pb), the rest is the file. An
 // accepted tensor is read to its last byte, so a size that does not match
-// its shape is caught by ASan. Build and run: docs/reliability.md.
+// its shape is caught by ASan; a refusal must be one line without control
+// bytes. Build and run: docs/reliability.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,5 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (ok && tensor.bytes.size() != static_cast<size_t>(tensor.numElements()) *
                                        resq::params::dtypeSize(tensor.dtype))
     __builtin_trap();
+  // A refusal is one printable line: bytes of the file are escaped.
+  for (char c : error)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      __builtin_trap();
   return 0;
 }
