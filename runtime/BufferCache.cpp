@@ -14,6 +14,7 @@
 #include "resq/Runtime.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -43,8 +44,15 @@ public:
       }
     }
     auto *block = static_cast<Header *>(std::malloc(sizeof(Header) + size));
-    if (!block)
-      return nullptr;
+    if (!block) {
+      // Compiled code has no error path for a buffer it cannot get: say
+      // why before stopping, instead of faulting on a null buffer.
+      std::fprintf(stderr,
+                   "resq runtime: out of memory allocating %zu bytes for a "
+                   "model's buffer\n",
+                   size);
+      std::abort();
+    }
     block->size = size;
     return block + 1;
   }

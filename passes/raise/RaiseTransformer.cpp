@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/common/ModuleParams.h"
+#include "passes/common/TosaReshapes.h"
 #include "passes/raise/Passes.h"
 #include "passes/raise/RaisePatterns.h"
 
@@ -264,6 +265,8 @@ struct RaiseTransformer
     // Fold the transposes and reshapes the rewrites leave next to each other.
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, context);
     tosa::ReshapeOp::getCanonicalizationPatterns(patterns, context);
+    // MLIR 22's reshape folder crashes on an inferred dim of a constant.
+    resq::resolveInferredReshapeDims(module);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       signalPassFailure();
   }

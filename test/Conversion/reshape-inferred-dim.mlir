@@ -1,9 +1,10 @@
 // RUN: resq-opt %s --resq-lower-to-linalg | FileCheck %s
+// RUN: resq-opt %s --resq-raise-transformer | FileCheck %s
 
 // A tosa.reshape of a constant whose shape infers a dimension (-1): MLIR
-// 22's reshape folder, which the pass's greedy driver runs, built a
+// 22's reshape folder, which the passes' greedy drivers run, built a
 // constant of type tensor<1x-1xf32> and crashed (found by
-// test/fuzz/mutate_mlir.py). The pass gives the reshape its static shape
+// test/fuzz/mutate_mlir.py). The passes give the reshape its static shape
 // first, so it folds to the right constant.
 
 // CHECK-LABEL: func.func @inferred
