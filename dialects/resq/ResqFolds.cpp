@@ -77,6 +77,20 @@ OpFoldResult RotateOp::fold(FoldAdaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// ProjectOp
+//===----------------------------------------------------------------------===//
+
+/// (x P^T) P = x because P^T P = I; (x P) P^T is a projection and stays.
+OpFoldResult ProjectOp::fold(FoldAdaptor) {
+  auto inner = getInput().getDefiningOp<ProjectOp>();
+  if (getLift() || !inner || !inner.getLift() ||
+      !isSameMatrix(getBasis(), inner.getBasis()) ||
+      inner.getInput().getType() != getType())
+    return {};
+  return inner.getInput();
+}
+
+//===----------------------------------------------------------------------===//
 // SubspaceQuantOp
 //===----------------------------------------------------------------------===//
 

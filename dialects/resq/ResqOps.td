@@ -271,6 +271,39 @@ def Resq_RotateOp : Resq_Op<"rotate",
   let hasFolder = 1;
 }
 
+def Resq_ProjectOp : Resq_Op<"project", [Pure]> {
+  let summary = "project onto, or lift from, a subspace with an orthonormal basis";
+  let description = [{
+    `basis` is an `n x r` matrix `P` (`r <= n`) whose columns are
+    orthonormal (`P^T P = I_r`): the first `r` principal directions of an
+    activation, as low-rank attention keeps them. Along the last dimension:
+
+    * `result = input * P` (`[..., n] -> [..., r]`): the coordinates in the
+      subspace;
+    * with `lift`, `result = input * P^T` (`[..., r] -> [..., n]`): the
+      point of the subspace with those coordinates.
+
+    The basis must be a `resq.param`: archive tensors used as bases are
+    orthonormal by contract (the passes that write them make them so), and
+    the name identifies the basis for folding. Projecting a lift by the same
+    basis folds to the lift's input (`P^T P = I`); lifting a projection does
+    not fold (`P P^T` projects, it is not the identity unless `r = n`).
+
+    ```mlir
+    %c = resq.project %k, %p : (tensor<1x2x16x16xf32>, tensor<16x8xf32>) -> tensor<1x2x16x8xf32>
+    %k2 = resq.project %c, %p lift : (tensor<1x2x16x8xf32>, tensor<16x8xf32>) -> tensor<1x2x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Resq_FloatTensor:$input, Resq_FloatMatrix:$basis,
+                       UnitAttr:$lift);
+  let results = (outs Resq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $basis (`lift` $lift^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Resq_FakeQuantOp : Resq_Op<"fake_quant",
     [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "uniform quantize-dequantize of a tensor";

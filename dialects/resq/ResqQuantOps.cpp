@@ -94,14 +94,16 @@ static LogicalResult verifyHadamardRotation(RotateOp op) {
 
 /// The matrix must be a named parameter: the archive holds orthogonal
 /// matrices by contract (the passes that write them make them so), and a
-/// name lets folding and fusion recognise the same matrix.
-static LogicalResult verifyMatrixSource(RotateOp op, Value matrix) {
+/// name lets folding and fusion recognise the same matrix. The same holds
+/// for a projection's orthonormal basis.
+static LogicalResult verifyMatrixSource(Operation *op, Value matrix,
+                                        StringRef what) {
   Operation *source = matrix.getDefiningOp();
   if (isa_and_nonnull<ParamOp>(source))
     return success();
-  InFlightDiagnostic diag = op.emitOpError()
-                            << "expected the rotation matrix to come from "
-                               "'resq.param', found ";
+  InFlightDiagnostic diag = op->emitOpError()
+                            << "expected the " << what
+                            << " to come from 'resq.param', found ";
   if (source)
     diag << "'" << source->getName() << "'";
   else
@@ -126,7 +128,7 @@ static LogicalResult verifyMatrixRotation(RotateOp op) {
                          "dimension)",
                          matrixType, {size, size})))
     return failure();
-  return verifyMatrixSource(op, matrix);
+  return verifyMatrixSource(op, matrix, "rotation matrix");
 }
 
 LogicalResult RotateOp::verify() {
@@ -136,6 +138,39 @@ LogicalResult RotateOp::verify() {
   if (getKind() == RotationKind::Hadamard)
     return verifyHadamardRotation(*this);
   return verifyMatrixRotation(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// ProjectOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ProjectOp::verify() {
+  auto input = getInput().getType();
+  auto basis = cast<ShapedType>(getBasis().getType());
+  if (input.getRank() < 1)
+    return emitOpError() << "expected input of rank >= 1, found " << input;
+  if (failed(verifyElementType(*this, "basis", basis, input.getElementType())))
+    return failure();
+  int64_t n = basis.getShape()[0], r = basis.getShape()[1];
+  if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(r) && r > n)
+    return emitOpError() << "expected a basis of n x r with r <= n, found "
+                         << formatShape(basis.getShape());
+  bool lift = getLift();
+  int64_t from = lift ? r : n, to = lift ? n : r;
+  SmallVector<int64_t> expectedInput(input.getShape());
+  expectedInput.back() = from;
+  if (failed(verifyShape(*this,
+                         lift ? "input (last dimension r, the basis' columns)"
+                              : "input (last dimension n, the basis' rows)",
+                         input, expectedInput)))
+    return failure();
+  SmallVector<int64_t> expectedResult(input.getShape());
+  expectedResult.back() = to;
+  if (failed(verifyShape(*this, "result", getType(), expectedResult)) ||
+      failed(verifyElementType(*this, "result", getType(),
+                               input.getElementType())))
+    return failure();
+  return verifyMatrixSource(*this, getBasis(), "basis");
 }
 
 //===----------------------------------------------------------------------===//

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/common/TosaReshapes.h"
 #include "passes/lower/LinalgBuilders.h"
 #include "passes/lower/Passes.h"
 
@@ -13,9 +14,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "resq/numerics/Hadamard.h"
@@ -658,8 +656,25 @@ struct SubspaceQuantToLinalg : OpRewritePattern<SubspaceQuantOp> {
   }
 };
 
-/// `matrix` rotation: `x * Q` is a resq.linear; `x * Q^T` transposes Q
-/// first. LinearToLinalg then lowers the product.
+/// Replaces `op` by `input * matrix` (`input * matrix^T` with `transposed`)
+/// as a resq.linear, which LinearToLinalg then lowers.
+void replaceByProduct(PatternRewriter &rewriter, Operation *op, Value input,
+                      Value matrix, bool transposed) {
+  if (transposed) {
+    Location loc = op->getLoc();
+    auto type = cast<RankedTensorType>(matrix.getType());
+    auto swapped = RankedTensorType::get(
+        {type.getShape()[1], type.getShape()[0]}, type.getElementType());
+    matrix = linalg::TransposeOp::create(rewriter, loc, matrix,
+                                         emptyLike(rewriter, loc, swapped),
+                                         ArrayRef<int64_t>{1, 0})
+                 .getResult()[0];
+  }
+  rewriter.replaceOpWithNewOp<LinearOp>(op, op->getResult(0).getType(), input,
+                                        matrix, Value());
+}
+
+/// `matrix` rotation: `x * Q`, or `x * Q^T` for the inverse.
 struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RotateOp op,
@@ -667,17 +682,20 @@ struct MatrixRotateToLinalg : OpRewritePattern<RotateOp> {
     if (op.getKind() != RotationKind::Matrix ||
         failed(requireStatic(rewriter, op)))
       return failure();
-    Location loc = op.getLoc();
-    Value q = op.getMatrix();
-    if (op.getInverse()) {
-      auto qType = cast<RankedTensorType>(q.getType());
-      Value init = emptyLike(rewriter, loc, qType);
-      q = linalg::TransposeOp::create(rewriter, loc, q, init,
-                                      ArrayRef<int64_t>{1, 0})
-              .getResult()[0];
-    }
-    rewriter.replaceOpWithNewOp<LinearOp>(op, op.getType(), op.getInput(), q,
-                                          Value());
+    replaceByProduct(rewriter, op, op.getInput(), op.getMatrix(),
+                     op.getInverse());
+    return success();
+  }
+};
+
+/// A projection is `x * P` with P [n, r]; a lift, `x * P^T`.
+struct ProjectToLinalg : OpRewritePattern<ProjectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ProjectOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStatic(rewriter, op)))
+      return failure();
+    replaceByProduct(rewriter, op, op.getInput(), op.getBasis(), op.getLift());
     return success();
   }
 };
@@ -823,40 +841,24 @@ struct HadamardRotateToLinalg : OpRewritePattern<RotateOp> {
   }
 };
 
-/// Gives every `tosa.reshape` whose result is static its static shape in
-/// place of an inferred (-1) dimension. MLIR 22's reshape folder, which the
-/// greedy driver below (and the canonicalizer) runs, builds a constant of
-/// the shape operand's dims, -1 included, and crashes on it.
-void resolveInferredReshapeDims(Operation *root) {
-  root->walk([](tosa::ReshapeOp reshape) {
-    auto type = dyn_cast<RankedTensorType>(reshape.getType());
-    SmallVector<int64_t> dims;
-    if (!type || !type.hasStaticShape() ||
-        !tosa::getConstShapeValues(reshape.getShape().getDefiningOp(), dims) ||
-        !llvm::is_contained(dims, -1))
-      return;
-    ImplicitLocOpBuilder b(reshape.getLoc(), reshape);
-    reshape.getShapeMutable().assign(
-        tosa::getTosaConstShape(b, type.getShape()));
-  });
-}
-
 struct ResqLowerToLinalgPass
     : resq::impl::ResqLowerToLinalgBase<ResqLowerToLinalgPass> {
   void runOnOperation() override {
+    // MLIR 22's reshape folder crashes on an inferred dim of a constant.
     resolveInferredReshapeDims(getOperation());
     RewritePatternSet patterns(&getContext());
     patterns.add<SiluToLinalg, RmsNormToLinalg, LinearToLinalg,
                  EmbeddingToLinalg, RopeToLinalg, AttentionToLinalg,
                  FakeQuantToLinalg, SubspaceQuantToLinalg, MatrixRotateToLinalg,
-                 HadamardRotateToLinalg>(&getContext());
+                 HadamardRotateToLinalg, ProjectToLinalg>(&getContext());
     populateQLinearToLinalgPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // What is left has no lowering here: say which op, once.
     WalkResult left = getOperation()->walk([](Operation *op) {
       if (!isa<SiluOp, RmsNormOp, LinearOp, EmbeddingOp, RopeOp, AttentionOp,
-               FakeQuantOp, SubspaceQuantOp, RotateOp, QLinearOp>(op))
+               FakeQuantOp, SubspaceQuantOp, RotateOp, QLinearOp, ProjectOp>(
+              op))
         return WalkResult::advance();
       op->emitError() << "cannot lower '" << op->getName()
                       << "' to linalg: its shapes must be static";

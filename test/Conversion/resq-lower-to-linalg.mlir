@@ -74,6 +74,24 @@ func.func @rotate_matrix_inverse(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+// A projection is a product with the n x r basis; a lift with its
+// transpose, so the result has r and n columns.
+// CHECK-LABEL: func.func @project_and_lift
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x16xf32>, tensor<16x8xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<16x8xf32>) outs(%{{.*}} : tensor<8x16xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x16xf32>) outs(%{{.*}} : tensor<4x16xf32>)
+// CHECK-NOT: resq.project
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @project_and_lift(%x: tensor<4x16xf32>) -> (tensor<4x8xf32>, tensor<4x16xf32>) {
+  %p = resq.param "p" : tensor<16x8xf32>
+  %0 = resq.project %x, %p : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  %1 = resq.project %0, %p lift : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  return %0, %1 : tensor<4x8xf32>, tensor<4x16xf32>
+}
+}
+
+// -----
+
 // per_group views the row as [groups, size] and reduces each group.
 // CHECK-LABEL: func.func @fake_quant_group
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [2, 2, 4] : tensor<2x8xf32> into tensor<2x2x4xf32>

@@ -220,3 +220,50 @@ func.func @silu_large_negative() -> tensor<1xf64> {
   %0 = resq.silu %c : tensor<1xf64>
   return %0 : tensor<1xf64>
 }
+
+// -----
+
+// Projecting a lift by the same basis is the identity (P^T P = I).
+// CHECK-LABEL: func.func @project_of_lift
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x16x8xf32>)
+// CHECK-NOT: resq.project
+// CHECK: return %[[X]]
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @project_of_lift(%x: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
+  %p = resq.param "k_basis" : tensor<16x8xf32>
+  %q = resq.param "k_basis" : tensor<16x8xf32>
+  %0 = resq.project %x, %p lift : (tensor<1x2x16x8xf32>, tensor<16x8xf32>) -> tensor<1x2x16x16xf32>
+  %1 = resq.project %0, %q : (tensor<1x2x16x16xf32>, tensor<16x8xf32>) -> tensor<1x2x16x8xf32>
+  return %1 : tensor<1x2x16x8xf32>
+}
+}
+
+// -----
+
+// Lifting a projection is P P^T, a projection: it stays, as do two bases.
+// CHECK-LABEL: func.func @lift_of_project
+// CHECK: resq.project
+// CHECK: resq.project {{.*}} lift
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @lift_of_project(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %p = resq.param "k_basis" : tensor<16x8xf32>
+  %0 = resq.project %x, %p : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  %1 = resq.project %0, %p lift : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  return %1 : tensor<4x16xf32>
+}
+}
+
+// -----
+
+// CHECK-LABEL: func.func @two_bases
+// CHECK: resq.project {{.*}} lift
+// CHECK: resq.project
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @two_bases(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %p = resq.param "k_basis" : tensor<16x8xf32>
+  %q = resq.param "v_basis" : tensor<16x8xf32>
+  %0 = resq.project %x, %p lift : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  %1 = resq.project %0, %q : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  return %1 : tensor<4x8xf32>
+}
+}

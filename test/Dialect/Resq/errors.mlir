@@ -489,6 +489,78 @@ func.func @f(%x: tensor<8xi32>) {
 }
 
 //===----------------------------------------------------------------------===//
+// resq.project
+//===----------------------------------------------------------------------===//
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<f32>) {
+  %p = resq.param "p" : tensor<16x8xf32>
+  // expected-error @+1 {{'resq.project' op expected input of rank >= 1, found 'tensor<f32>'}}
+  %0 = resq.project %x, %p : (tensor<f32>, tensor<16x8xf32>) -> tensor<f32>
+  return
+}
+}
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<4x8xf32>) {
+  %p = resq.param "p" : tensor<8x16xf32>
+  // expected-error @+1 {{'resq.project' op expected a basis of n x r with r <= n, found 8x16}}
+  %0 = resq.project %x, %p : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  return
+}
+}
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<4x12xf32>) {
+  %p = resq.param "p" : tensor<16x8xf32>
+  // expected-error @+1 {{'resq.project' op expected input (last dimension n, the basis' rows) of shape 4x16, found 4x12}}
+  %0 = resq.project %x, %p : (tensor<4x12xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  return
+}
+}
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<4x16xf32>) {
+  %p = resq.param "p" : tensor<16x8xf32>
+  // expected-error @+1 {{'resq.project' op expected input (last dimension r, the basis' columns) of shape 4x8, found 4x16}}
+  %0 = resq.project %x, %p lift : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  return
+}
+}
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<4x16xf32>) {
+  %p = resq.param "p" : tensor<16x8xf32>
+  // expected-error @+1 {{'resq.project' op expected result of shape 4x8, found 4x16}}
+  %0 = resq.project %x, %p : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  return
+}
+}
+
+// -----
+module attributes {resq.params = #resq.archive<"p.safetensors">} {
+func.func @f(%x: tensor<4x16xf32>) {
+  %p = resq.param "p" : tensor<16x8xf16>
+  // expected-error @+1 {{'resq.project' op expected basis element type 'f32', found 'f16'}}
+  %0 = resq.project %x, %p : (tensor<4x16xf32>, tensor<16x8xf16>) -> tensor<4x8xf32>
+  return
+}
+}
+
+// -----
+
+func.func @f(%x: tensor<4x16xf32>, %p: tensor<16x8xf32>) {
+  // expected-error @+1 {{'resq.project' op expected the basis to come from 'resq.param', found a block argument}}
+  %0 = resq.project %x, %p : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // resq.rotate
 //===----------------------------------------------------------------------===//
 

@@ -94,6 +94,17 @@ func.func @rotate(%x: tensor<1x8x172xf32>, %y: tensor<1x8x64xf32>) -> (tensor<1x
   return %0, %1, %2 : tensor<1x8x172xf32>, tensor<1x8x64xf32>, tensor<1x8x64xf32>
 }
 
+// CHECK-LABEL: func.func @project
+func.func @project(%k: tensor<1x2x16x16xf32>) -> (tensor<1x2x16x8xf32>, tensor<1x2x16x16xf32>) {
+  // CHECK: %[[P:.*]] = resq.param "layers.0.k_basis" : tensor<16x8xf32>
+  %p = resq.param "layers.0.k_basis" : tensor<16x8xf32>
+  // CHECK: %[[C:.*]] = resq.project %{{.*}}, %[[P]] : (tensor<1x2x16x16xf32>, tensor<16x8xf32>) -> tensor<1x2x16x8xf32>
+  %c = resq.project %k, %p : (tensor<1x2x16x16xf32>, tensor<16x8xf32>) -> tensor<1x2x16x8xf32>
+  // CHECK: resq.project %[[C]], %[[P]] lift : (tensor<1x2x16x8xf32>, tensor<16x8xf32>) -> tensor<1x2x16x16xf32>
+  %l = resq.project %c, %p lift : (tensor<1x2x16x8xf32>, tensor<16x8xf32>) -> tensor<1x2x16x16xf32>
+  return %c, %l : tensor<1x2x16x8xf32>, tensor<1x2x16x16xf32>
+}
+
 // CHECK-LABEL: func.func @fake_quant
 func.func @fake_quant(%x: tensor<1x8x64xf32>, %w: tensor<64x172xf32>) -> (tensor<1x8x64xf32>, tensor<64x172xf32>, tensor<64x172xf32>, tensor<1x8x64xf32>) {
   // CHECK: resq.fake_quant %{{.*}} per_token bits 4 : tensor<1x8x64xf32>
