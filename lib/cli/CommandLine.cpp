@@ -167,3 +167,26 @@ bool resq::cli::keepOutput(llvm::ToolOutputFile &file, std::string &error) {
   os.clear_error();
   return false;
 }
+
+std::optional<resq::cli::ParserCrash>
+resq::cli::knownParserCrash(StringRef text) {
+  for (size_t at = text.find("array<"); at != StringRef::npos;
+       at = text.find("array<", at + 1)) {
+    StringRef rest = text.drop_front(at + 6).ltrim(" \t\r\n");
+    if (!rest.consume_front("index"))
+      continue;
+    rest = rest.ltrim(" \t\r\n");
+    if (!rest.starts_with(":") && !rest.starts_with(">"))
+      continue;
+    StringRef before = text.take_front(at);
+    size_t lineStart = before.rfind('\n');
+    ParserCrash crash;
+    crash.line = before.count('\n') + 1;
+    crash.column = at - (lineStart == StringRef::npos ? 0 : lineStart + 1) + 1;
+    crash.message = "a dense array of 'index' ('array<index: ...>') is not "
+                    "valid (dense arrays hold integers of a width or floats); "
+                    "MLIR 22's parser would crash on it";
+    return crash;
+  }
+  return std::nullopt;
+}

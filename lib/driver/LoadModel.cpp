@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/common/ModuleParams.h"
+#include "resq/cli/CommandLine.h"
 #include "resq/driver/Load.h"
 #include "resq/params/Archive.h"
 
@@ -17,6 +18,7 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -36,6 +38,15 @@ LogicalResult writeEmptyArchive(StringRef path, Location loc) {
 OwningOpRef<ModuleOp> loadMlir(StringRef inputPath, MLIRContext &context,
                                StringRef archivePath,
                                std::string *sourceArchive) {
+  // A few inputs crash MLIR's parser instead of failing: refuse them first.
+  if (auto buffer = MemoryBuffer::getFile(inputPath)) {
+    if (auto crash = resq::cli::knownParserCrash((*buffer)->getBuffer())) {
+      emitError(
+          FileLineColLoc::get(&context, inputPath, crash->line, crash->column))
+          << crash->message;
+      return nullptr;
+    }
+  }
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputPath, &context);
   if (!module)
     return nullptr;

@@ -163,8 +163,10 @@ def try_mutant(args, passes, index, text):
         problems = []
         result = run([opt, path, "-o", os.devnull], scratch, args.timeout)
         why = crashed(result)
-        if why:
-            return False, 1, [(why, [opt, "mutant.mlir"])]
+        if why:  # the parser or a verifier crashed
+            keep = os.path.join(args.crashes, f"mutant-{args.seed}-{index}.mlir")
+            shutil.copy(path, keep)
+            return False, 1, [(why, [opt, keep])]
         if result.returncode != 0:
             return False, 1, []
         runs = 1
@@ -180,6 +182,7 @@ def try_mutant(args, passes, index, text):
         if problems:
             keep = os.path.join(args.crashes, f"mutant-{args.seed}-{index}.mlir")
             shutil.copy(path, keep)
+            problems = [(why, [command[0], keep] + command[2:]) for why, command in problems]
         return True, runs, problems
 
 

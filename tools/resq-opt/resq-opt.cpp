@@ -5,9 +5,36 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+/// The input file of a resq-opt command line: the first argument that is
+/// not an option nor the value of -o; "" for standard input.
+static std::string inputFileOf(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if (arg == "-o") {
+      ++i;
+      continue;
+    }
+    if (!arg.starts_with("-"))
+      return arg.str();
+  }
+  return "";
+}
 
 int main(int argc, char **argv) {
   resq::cli::installFatalErrorHandler("resq-opt");
+  // A few inputs crash MLIR's parser instead of failing: refuse them first.
+  std::string input = inputFileOf(argc, argv);
+  if (auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/true);
+      !input.empty() && buffer) {
+    if (auto crash = resq::cli::knownParserCrash((*buffer)->getBuffer())) {
+      llvm::errs() << input << ":" << crash->line << ":" << crash->column
+                   << ": error: " << crash->message << "\n";
+      return 1;
+    }
+  }
   mlir::DialectRegistry registry;
   resq::registerAllDialects(registry);
   resq::registerAllPasses();

@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,16 @@ bool isReplaceableOutput(const std::string &path,
 /// error so that closing it is not fatal, and lets the incomplete file be
 /// removed.
 bool keepOutput(llvm::ToolOutputFile &file, std::string &error);
+
+/// A place in MLIR text that MLIR 22's parser crashes on instead of
+/// reporting it (found by test/fuzz/mutate_mlir.py): a dense array of
+/// `index` (`array<index: 1, 2>`), which is never valid. Tools check the
+/// text before they parse it.
+struct ParserCrash {
+  unsigned line = 0, column = 0;
+  std::string message;
+};
+std::optional<ParserCrash> knownParserCrash(llvm::StringRef text);
 
 /// Makes LLVM's fatal errors that are not bugs one line `TOOL: error: ...`
 /// and exit status 1: chiefly a failed write (a full disk) that an output
