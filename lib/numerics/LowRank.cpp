@@ -52,4 +52,38 @@ Eigen::MatrixXd leadingDirections(const Eigen::MatrixXd &moment, int64_t rank) {
   return symmetricEigen(moment).eigenvectors.leftCols(rank);
 }
 
+FoldedValueWeights foldValueBases(const Eigen::MatrixXd &valueWeight,
+                                  const Eigen::MatrixXd &outputWeight,
+                                  const std::vector<Eigen::MatrixXd> &bases,
+                                  int64_t heads) {
+  int64_t kvHeads = int64_t(bases.size());
+  assert(kvHeads > 0 && heads % kvHeads == 0 && "heads not a multiple");
+  int64_t hd = bases.front().rows(), r = bases.front().cols();
+  assert(valueWeight.cols() == kvHeads * hd && "W_v columns != kv heads x hd");
+  assert(outputWeight.rows() == heads * hd && "W_o rows != heads x hd");
+  int64_t group = heads / kvHeads;
+  FoldedValueWeights folded;
+  folded.valueWeight.resize(valueWeight.rows(), kvHeads * r);
+  folded.outputWeight.resize(heads * r, outputWeight.cols());
+  for (int64_t g = 0; g < kvHeads; ++g) {
+    assert(bases[g].rows() == hd && bases[g].cols() == r && "ragged bases");
+    folded.valueWeight.middleCols(g * r, r) =
+        valueWeight.middleCols(g * hd, hd) * bases[g];
+  }
+  for (int64_t j = 0; j < heads; ++j)
+    folded.outputWeight.middleRows(j * r, r) =
+        bases[j / group].transpose() * outputWeight.middleRows(j * hd, hd);
+  return folded;
+}
+
+Eigen::MatrixXd foldKeyBasis(const Eigen::MatrixXd &keyWeight,
+                             const Eigen::MatrixXd &basis, int64_t kvHeads) {
+  int64_t hd = basis.rows(), r = basis.cols();
+  assert(keyWeight.cols() == kvHeads * hd && "W_k columns != kv heads x hd");
+  Eigen::MatrixXd folded(keyWeight.rows(), kvHeads * r);
+  for (int64_t g = 0; g < kvHeads; ++g)
+    folded.middleCols(g * r, r) = keyWeight.middleCols(g * hd, hd) * basis;
+  return folded;
+}
+
 } // namespace resq::numerics

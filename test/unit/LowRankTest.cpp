@@ -88,3 +88,90 @@ TEST(LowRank, LeadingDirectionsSpanTheTopEigenvectors) {
   EXPECT_NEAR((p.transpose() * moment * p)(0, 0), 9.0, 1e-10);
   EXPECT_NEAR((p.transpose() * moment * p)(1, 1), 4.0, 1e-10);
 }
+
+namespace {
+
+/// The value path of grouped-query attention for fixed attention weights
+/// `probs[j]` ([T, T] per query head): concat_j(probs[j] (x W_v)_g(j)) W_o,
+/// with `width` columns per head.
+Eigen::MatrixXd valuePath(const Eigen::MatrixXd &x, const Eigen::MatrixXd &wv,
+                          const Eigen::MatrixXd &wo,
+                          const std::vector<Eigen::MatrixXd> &probs,
+                          int64_t kvHeads, int64_t width) {
+  int64_t heads = int64_t(probs.size()), group = heads / kvHeads;
+  Eigen::MatrixXd v = x * wv;
+  Eigen::MatrixXd o(x.rows(), heads * width);
+  for (int64_t j = 0; j < heads; ++j)
+    o.middleCols(j * width, width) =
+        probs[j] * v.middleCols((j / group) * width, width);
+  return o * wo;
+}
+
+struct GqaLayer {
+  int64_t d = 10, hd = 6, heads = 4, kvHeads = 2, tokens = 5;
+  Eigen::MatrixXd x, wv, wo;
+  std::vector<Eigen::MatrixXd> probs;
+  GqaLayer() {
+    x = randomOrthogonal(d, 1).topRows(tokens);
+    wv = randomOrthogonal(d * 2, 2).topLeftCorner(d, kvHeads * hd);
+    wo = randomOrthogonal(heads * hd, 3).leftCols(d);
+    for (int64_t j = 0; j < heads; ++j) {
+      Eigen::MatrixXd p = randomOrthogonal(tokens, 10 + j).cwiseAbs();
+      probs.push_back(p.array().colwise() / p.rowwise().sum().array());
+    }
+  }
+};
+
+} // namespace
+
+TEST(LowRank, FoldedValuesAtFullRankComputeTheSame) {
+  GqaLayer layer;
+  std::vector<Eigen::MatrixXd> bases = {randomOrthogonal(layer.hd, 20),
+                                        randomOrthogonal(layer.hd, 21)};
+  FoldedValueWeights folded =
+      foldValueBases(layer.wv, layer.wo, bases, layer.heads);
+  Eigen::MatrixXd expected = valuePath(layer.x, layer.wv, layer.wo, layer.probs,
+                                       layer.kvHeads, layer.hd);
+  Eigen::MatrixXd got =
+      valuePath(layer.x, folded.valueWeight, folded.outputWeight, layer.probs,
+                layer.kvHeads, layer.hd);
+  EXPECT_LE((got - expected).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(LowRank, FoldedValuesAtLowRankProjectEachValue) {
+  GqaLayer layer;
+  const int64_t r = 2;
+  std::vector<Eigen::MatrixXd> bases = {
+      randomOrthogonal(layer.hd, 30).leftCols(r),
+      randomOrthogonal(layer.hd, 31).leftCols(r)};
+  FoldedValueWeights folded =
+      foldValueBases(layer.wv, layer.wo, bases, layer.heads);
+  ASSERT_EQ(folded.valueWeight.cols(), layer.kvHeads * r);
+  ASSERT_EQ(folded.outputWeight.rows(), layer.heads * r);
+  // The same as full-width values replaced by V_g U_g U_g^T.
+  Eigen::MatrixXd projected = layer.wv;
+  for (int64_t g = 0; g < layer.kvHeads; ++g)
+    projected.middleCols(g * layer.hd, layer.hd) *=
+        bases[g] * bases[g].transpose();
+  Eigen::MatrixXd expected = valuePath(layer.x, projected, layer.wo,
+                                       layer.probs, layer.kvHeads, layer.hd);
+  Eigen::MatrixXd got =
+      valuePath(layer.x, folded.valueWeight, folded.outputWeight, layer.probs,
+                layer.kvHeads, r);
+  EXPECT_LE((got - expected).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(LowRank, FoldedKeysAreProjectedPerHead) {
+  GqaLayer layer;
+  Eigen::MatrixXd wk = layer.wv; // any [d, kvHeads * hd]
+  Eigen::MatrixXd basis = randomOrthogonal(layer.hd, 40).leftCols(3);
+  Eigen::MatrixXd folded = foldKeyBasis(wk, basis, layer.kvHeads);
+  ASSERT_EQ(folded.cols(), layer.kvHeads * 3);
+  Eigen::MatrixXd keys = layer.x * wk, cached = layer.x * folded;
+  for (int64_t g = 0; g < layer.kvHeads; ++g) {
+    Eigen::MatrixXd k = keys.middleCols(g * layer.hd, layer.hd);
+    // The cache holds k U; lifting gives the projection k U U^T.
+    EXPECT_LE((cached.middleCols(g * 3, 3) - k * basis).cwiseAbs().maxCoeff(),
+              1e-12);
+  }
+}

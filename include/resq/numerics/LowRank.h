@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace resq::numerics {
 
@@ -46,6 +47,31 @@ std::optional<double> searchThreshold(const std::function<bool(double)> &passes,
 /// orthonormal columns, in descending order of variance, with the sign
 /// convention of symmetricEigen.
 Eigen::MatrixXd leadingDirections(const Eigen::MatrixXd &moment, int64_t rank);
+
+/// Weights of the attention projections in resq's orientation (`y = x W`,
+/// W is [in, out]): W_v is [d, kvHeads * hd] with KV head g in columns
+/// [g hd, (g+1) hd); W_o is [heads * hd, d] with query head j in rows
+/// [j hd, (j+1) hd). Query head j reads KV head j / (heads / kvHeads).
+struct FoldedValueWeights {
+  Eigen::MatrixXd valueWeight;  ///< [d, kvHeads * r]: block g is W_v,g U_g
+  Eigen::MatrixXd outputWeight; ///< [heads * r, d]: block j is U_g(j)^T W_o,j
+};
+
+/// Folds one value basis per KV head (`bases[g]`, hd x r with orthonormal
+/// columns, the same r for every head) into W_v and W_o, so that attention
+/// computes with r-dimensional values and the cache holds r columns per KV
+/// head. At r = hd with orthogonal bases the layer computes the same
+/// function; below, each value is replaced by its projection V U U^T.
+FoldedValueWeights foldValueBases(const Eigen::MatrixXd &valueWeight,
+                                  const Eigen::MatrixXd &outputWeight,
+                                  const std::vector<Eigen::MatrixXd> &bases,
+                                  int64_t heads);
+
+/// Eigen Attention's pre-RoPE keys: W_k ([d, kvHeads * hd]) with each KV
+/// head's block multiplied by the layer's shared key basis `basis` (hd x
+/// r): the cached keys are k U; `k U U^T` lifts them back before RoPE.
+Eigen::MatrixXd foldKeyBasis(const Eigen::MatrixXd &keyWeight,
+                             const Eigen::MatrixXd &basis, int64_t kvHeads);
 
 } // namespace resq::numerics
 
