@@ -13,6 +13,7 @@
 #include "passes/calibrate/Passes.h"
 #include "passes/cim/Passes.h"
 #include "passes/lower/Passes.h"
+#include "passes/lowrank/Passes.h"
 #include "passes/params/Passes.h"
 #include "passes/prepare/Passes.h"
 #include "passes/quantize/Passes.h"
@@ -41,6 +42,7 @@ inline void registerResqPasses() {
   registerResqPreparePasses();
   registerResqCalibratePasses();
   registerResqRotatePasses();
+  registerResqLowRankPasses();
   registerResqQuantizePasses();
   registerResqCimPasses();
   registerResqParamsPasses();

@@ -1,0 +1,34 @@
+//===- Passes.td - low-rank attention (Eigen Attention) ----*- tablegen -*-===//
+
+#ifndef RESQ_PASSES_LOWRANK_TD
+#define RESQ_PASSES_LOWRANK_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
+  let summary = "Compute attention scores in a low-rank key subspace (Eigen Attention, post-RoPE keys)";
+  let description = [{
+    Eigen Attention (arXiv 2408.05646; docs/notes/eigen-attention.md) for a
+    raised transformer, first step: the post-RoPE key variant with one
+    rank for every layer. Per layer, the key basis `U_K` (`hd x r`) is the
+    first `k-rank` eigenvectors (descending) of the uncentred second moment
+    of the keys after RoPE, averaged over the KV heads
+    (`sum_h H_K[l, h] / (N n_kv)` from `stats`, the `k_rope` site of
+    `resq-compile --calibrate`). Queries and keys are projected onto it
+    after RoPE (`resq.project`), so attention multiplies `r`-dimensional
+    queries and keys and caches `r` columns per KV head: `(q U)(k U)^T = q
+    U U^T k^T`. The score scale stays `1/sqrt(hd)` (set on the op).
+
+    `U_K` is an archive tensor (`layers.L.k_basis`). At `k-rank` equal to
+    the head size the model computes the same logits (1e-4). Values keep
+    their width in this step.
+  }];
+  let options = [
+    Option<"kRank", "k-rank", "int64_t", "0",
+           "Key rank per KV head, 1 to the head size">,
+    Option<"stats", "stats", "std::string", "\"\"",
+           "The statistics archive of resq-compile --calibrate">,
+  ];
+}
+
+#endif // RESQ_PASSES_LOWRANK_TD
