@@ -12,6 +12,10 @@
 #include "dialects/resq/ResqOps.h"
 #include "resq/numerics/LowRank.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
 #include <cmath>
 
 namespace resq {
@@ -30,6 +34,11 @@ struct LowRankAttention
   void runOnOperation() override {
     ModuleOp module = getOperation();
     resq::CalibrationStats statistics;
+    if (kRank == 0 && vRank == 0) {
+      module.emitError() << "--resq-lowrank-attention: give k-rank, v-rank "
+                            "or both";
+      return signalPassFailure();
+    }
     if (!statistics.openOrReport(module, stats,
                                  "--resq-lowrank-attention needs the "
                                  "calibration statistics"))
@@ -40,8 +49,10 @@ struct LowRankAttention
       return signalPassFailure();
     for (resq::TransformerStructure &model : opened->models)
       for (auto [index, layer] : llvm::enumerate(model.layers))
-        if (failed(projectKeys(layer, int64_t(index), statistics,
-                               *opened->params)))
+        if ((kRank != 0 && failed(projectKeys(layer, int64_t(index), statistics,
+                                              *opened->params))) ||
+            (vRank != 0 && failed(projectValues(layer, int64_t(index),
+                                                statistics, *opened->params))))
           return signalPassFailure();
     std::string error;
     if (!opened->params->commit(error)) {
@@ -111,6 +122,141 @@ struct LowRankAttention
     }
     if (scale)
       attention.setScaleAttr(b.getF64FloatAttr(*scale));
+    return success();
+  }
+
+  /// A new f32 parameter holding `matrix` ([in, out]), named `name`.
+  static Value addMatrix(OpBuilder &b, Location loc, resq::ModuleParams &params,
+                         const std::string &name, const Eigen::MatrixXd &m) {
+    resq::ModuleParams::RowMatrix rows = m;
+    std::string added = params.add(
+        name, resq::params::DType::F32, {int64_t(m.rows()), int64_t(m.cols())},
+        std::vector<double>(rows.data(), rows.data() + rows.size()));
+    return resq::ParamOp::create(
+        b, loc,
+        RankedTensorType::get({int64_t(m.rows()), int64_t(m.cols())},
+                              b.getF32Type()),
+        added);
+  }
+
+  /// `x` reshaped to `shape`, then transposed by [0, 2, 1, 3].
+  static Value reshapeThenSwap(OpBuilder &b, Location loc, Value x,
+                               ArrayRef<int64_t> shape) {
+    ImplicitLocOpBuilder ib(loc, b);
+    auto type = cast<RankedTensorType>(x.getType());
+    Value reshaped = tosa::ReshapeOp::create(
+        ib, RankedTensorType::get(shape, type.getElementType()), x,
+        tosa::getTosaConstShape(ib, shape));
+    SmallVector<int64_t> swapped = {shape[0], shape[2], shape[1], shape[3]};
+    return tosa::TransposeOp::create(
+        ib, RankedTensorType::get(swapped, type.getElementType()), reshaped,
+        ib.getDenseI32ArrayAttr({0, 2, 1, 3}));
+  }
+
+  /// Erases `op` and then each producer of its operands that has no use
+  /// left, as far as the chain goes (the old reshapes and transposes).
+  static void eraseDeadChain(Operation *op) {
+    SmallVector<Operation *> work = {op};
+    while (!work.empty()) {
+      Operation *next = work.pop_back_val();
+      if (!next->use_empty() ||
+          isa<resq::AttentionOp, resq::LinearOp, resq::ParamOp>(next))
+        continue;
+      SmallVector<Operation *> producers;
+      for (Value operand : next->getOperands())
+        if (Operation *producer = operand.getDefiningOp())
+          producers.push_back(producer);
+      next->erase();
+      work.append(producers);
+    }
+  }
+
+  /// Folds one value basis per KV head into W_v and W_o: attention takes
+  /// and returns v-rank columns per head.
+  LogicalResult projectValues(resq::TransformerLayer &layer, int64_t index,
+                              const resq::CalibrationStats &statistics,
+                              resq::ModuleParams &params) {
+    resq::AttentionOp attention = layer.attention;
+    auto valueType = cast<RankedTensorType>(attention.getValue().getType());
+    auto outputType = cast<RankedTensorType>(attention.getOutput().getType());
+    if (valueType.getRank() != 4 || attention.getPastKey())
+      return attention.emitError()
+             << "--resq-lowrank-attention v-rank needs [batch, heads, seq, "
+                "head] values and no past cache";
+    int64_t hd = valueType.getShape()[3];
+    if (vRank < 1 || vRank > hd)
+      return attention.emitError()
+             << "--resq-lowrank-attention: v-rank " << int64_t(vRank)
+             << " is not in [1, " << hd << "] (the value head size)";
+    int64_t kvHeads = attention.getNumKvHeads(),
+            heads = attention.getNumHeads();
+    std::string prefix = "layers." + std::to_string(index) + ".";
+    std::vector<Eigen::MatrixXd> bases;
+    std::string error;
+    for (int64_t h = 0; h < kvHeads; ++h) {
+      std::optional<Eigen::MatrixXd> moment =
+          statistics.mean(prefix + "v_out", h, error);
+      if (!moment)
+        return attention.emitError() << error;
+      bases.push_back(
+          resq::numerics::leadingDirections(*moment, int64_t(vRank)));
+    }
+    std::optional<resq::ModuleParams::RowMatrix> wv =
+        params.readMatrix(layer.v.getWeight());
+    std::optional<resq::ModuleParams::RowMatrix> wo =
+        params.readMatrix(layer.o.getWeight());
+    if (!wv || !wo || wv->cols() != kvHeads * hd || wo->rows() != heads * hd)
+      return attention.emitError()
+             << "--resq-lowrank-attention: the v and o weights do not have "
+                "the attention's heads";
+    resq::numerics::FoldedValueWeights folded =
+        resq::numerics::foldValueBases(*wv, *wo, bases, heads);
+
+    // v: the folded weight, and the values re-split into r-column heads.
+    OpBuilder b(layer.v);
+    Location loc = layer.v.getLoc();
+    layer.v.getWeightMutable().assign(
+        addMatrix(b, loc, params, prefix + "v_lowrank", folded.valueWeight));
+    auto vType = cast<RankedTensorType>(layer.v.getType());
+    SmallVector<int64_t> vShape(vType.getShape());
+    vShape.back() = kvHeads * vRank;
+    layer.v.getResult().setType(
+        RankedTensorType::get(vShape, vType.getElementType()));
+    b.setInsertionPointAfter(layer.v);
+    Value oldValue = attention.getValue();
+    Value values =
+        reshapeThenSwap(b, loc, layer.v.getResult(),
+                        {valueType.getShape()[0], valueType.getShape()[2],
+                         kvHeads, int64_t(vRank)});
+    attention.getValueMutable().assign(values);
+    if (Operation *old = oldValue.getDefiningOp())
+      eraseDeadChain(old);
+
+    // Attention returns r columns per query head; o reads them.
+    SmallVector<int64_t> outShape(outputType.getShape());
+    outShape.back() = vRank;
+    attention.getOutput().setType(
+        RankedTensorType::get(outShape, outputType.getElementType()));
+    Value oldInput = layer.o.getInput();
+    b.setInsertionPointAfter(attention);
+    ImplicitLocOpBuilder ib(attention.getLoc(), b);
+    SmallVector<int64_t> tokensFirst = {outShape[0], outShape[2], heads,
+                                        int64_t(vRank)};
+    Value swapped = tosa::TransposeOp::create(
+        ib, RankedTensorType::get(tokensFirst, outputType.getElementType()),
+        attention.getOutput(), ib.getDenseI32ArrayAttr({0, 2, 1, 3}));
+    SmallVector<int64_t> merged = {outShape[0], outShape[2],
+                                   heads * int64_t(vRank)};
+    Value oInput = tosa::ReshapeOp::create(
+        ib, RankedTensorType::get(merged, outputType.getElementType()), swapped,
+        tosa::getTosaConstShape(ib, merged));
+    layer.o.getInputMutable().assign(oInput);
+    OpBuilder ob(layer.o);
+    layer.o.getWeightMutable().assign(addMatrix(ob, layer.o.getLoc(), params,
+                                                prefix + "o_lowrank",
+                                                folded.outputWeight));
+    if (Operation *old = oldInput.getDefiningOp())
+      eraseDeadChain(old);
     return success();
   }
 };

@@ -19,13 +19,21 @@ def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
     queries and keys and caches `r` columns per KV head: `(q U)(k U)^T = q
     U U^T k^T`. The score scale stays `1/sqrt(hd)` (set on the op).
 
-    `U_K` is an archive tensor (`layers.L.k_basis`). At `k-rank` equal to
-    the head size the model computes the same logits (1e-4). Values keep
-    their width in this step.
+    Values (`v-rank`): one basis `U_V[h]` per KV head, the leading
+    eigenvectors of `H_V[l, h] / N` (the `v_out` site), folded into the
+    weights: `W_v[:, h] <- W_v[:, h] U_V[h]` and each query head's rows of
+    `W_o` `<- U_V[h]^T W_o[rows]` (new archive tensors `layers.L.v_lowrank`,
+    `layers.L.o_lowrank`). Attention then reads and returns `v-rank` columns
+    per head, which is what a KV cache would hold.
+
+    `U_K` is an archive tensor (`layers.L.k_basis`). At ranks equal to the
+    head sizes the model computes the same logits (1e-4).
   }];
   let options = [
     Option<"kRank", "k-rank", "int64_t", "0",
-           "Key rank per KV head, 1 to the head size">,
+           "Key rank per KV head, 1 to the head size (0: keep)">,
+    Option<"vRank", "v-rank", "int64_t", "0",
+           "Value rank per KV head, 1 to the value head size (0: keep)">,
     Option<"stats", "stats", "std::string", "\"\"",
            "The statistics archive of resq-compile --calibrate">,
   ];
