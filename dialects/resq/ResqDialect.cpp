@@ -71,6 +71,16 @@ LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
                                 "builtin.module";
     return success();
   }
+  // The ranks --resq-lowrank-attention chose for an attention's keys and
+  // values (a record for reports; the types carry them).
+  if (attr.getName() == "resq.k_rank" || attr.getName() == "resq.v_rank") {
+    auto rank = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!isa<AttentionOp>(op) || !rank || rank.getInt() < 1)
+      return op->emitError() << "'" << attr.getName().getValue()
+                             << "' must be a positive integer attribute of a "
+                                "resq.attention";
+    return success();
+  }
   if (attr.getName() != getParamsAttrName())
     return op->emitError() << "unknown resq attribute '"
                            << attr.getName().getValue() << "'";

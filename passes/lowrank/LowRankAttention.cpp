@@ -11,11 +11,13 @@
 
 #include "dialects/resq/ResqOps.h"
 #include "resq/numerics/LowRank.h"
+#include "resq/numerics/SymmetricEigen.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace resq {
@@ -34,9 +36,18 @@ struct LowRankAttention
   void runOnOperation() override {
     ModuleOp module = getOperation();
     resq::CalibrationStats statistics;
-    if (kRank == 0 && vRank == 0) {
+    if (threshold != 0 &&
+        (threshold < 0 || threshold > 1 || kRank != 0 || vRank != 0)) {
+      module.emitError() << "--resq-lowrank-attention: threshold "
+                         << double(threshold)
+                         << (kRank != 0 || vRank != 0
+                                 ? " and k-rank/v-rank exclude each other"
+                                 : " is not in (0, 1]");
+      return signalPassFailure();
+    }
+    if (kRank == 0 && vRank == 0 && threshold == 0) {
       module.emitError() << "--resq-lowrank-attention: give k-rank, v-rank "
-                            "or both";
+                            "(or both), or a threshold";
       return signalPassFailure();
     }
     if (!statistics.openOrReport(module, stats,
@@ -49,10 +60,12 @@ struct LowRankAttention
       return signalPassFailure();
     for (resq::TransformerStructure &model : opened->models)
       for (auto [index, layer] : llvm::enumerate(model.layers))
-        if ((kRank != 0 && failed(projectKeys(layer, int64_t(index), statistics,
-                                              *opened->params))) ||
-            (vRank != 0 && failed(projectValues(layer, int64_t(index),
-                                                statistics, *opened->params))))
+        if (((kRank != 0 || threshold != 0) &&
+             failed(projectKeys(layer, int64_t(index), statistics,
+                                *opened->params))) ||
+            ((vRank != 0 || threshold != 0) &&
+             failed(projectValues(layer, int64_t(index), statistics,
+                                  *opened->params))))
           return signalPassFailure();
     std::string error;
     if (!opened->params->commit(error)) {
@@ -67,7 +80,7 @@ struct LowRankAttention
                             resq::ModuleParams &params) {
     resq::AttentionOp attention = layer.attention;
     int64_t hd = attention.getHeadDim();
-    if (kRank < 1 || kRank > hd)
+    if (threshold == 0 && (kRank < 1 || kRank > hd))
       return attention.emitError()
              << "--resq-lowrank-attention: k-rank " << int64_t(kRank)
              << " is not in [1, " << hd << "] (the head size)";
@@ -88,13 +101,13 @@ struct LowRankAttention
       moment += *part;
     }
     moment /= double(kvHeads);
-    Eigen::MatrixXd basis =
-        resq::numerics::leadingDirections(moment, int64_t(kRank));
+    int64_t rank = threshold != 0 ? rankOf(moment, threshold) : kRank;
+    Eigen::MatrixXd basis = resq::numerics::leadingDirections(moment, rank);
     using RowMatrix = resq::ModuleParams::RowMatrix;
     RowMatrix rows = basis;
-    std::string name = params.add(
-        prefix + "k_basis", resq::params::DType::F32, {hd, int64_t(kRank)},
-        std::vector<double>(rows.data(), rows.data() + rows.size()));
+    std::string name =
+        params.add(prefix + "k_basis", resq::params::DType::F32, {hd, rank},
+                   std::vector<double>(rows.data(), rows.data() + rows.size()));
 
     // This step projects the RoPE results in place: they must feed the
     // attention directly (no rotation or relayout in between).
@@ -108,12 +121,12 @@ struct LowRankAttention
     OpBuilder b(layer.qRope);
     Type f32 = b.getF32Type();
     Value p = resq::ParamOp::create(
-        b, layer.qRope.getLoc(), RankedTensorType::get({hd, kRank}, f32), name);
+        b, layer.qRope.getLoc(), RankedTensorType::get({hd, rank}, f32), name);
     for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
       b.setInsertionPointAfter(rope);
       auto type = cast<RankedTensorType>(rope.getType());
       SmallVector<int64_t> shape(type.getShape());
-      shape.back() = kRank;
+      shape.back() = rank;
       Value projected = resq::ProjectOp::create(
           b, rope.getLoc(), RankedTensorType::get(shape, type.getElementType()),
           rope, p, UnitAttr());
@@ -122,7 +135,16 @@ struct LowRankAttention
     }
     if (scale)
       attention.setScaleAttr(b.getF64FloatAttr(*scale));
+    attention->setAttr("resq.k_rank", b.getI64IntegerAttr(rank));
     return success();
+  }
+
+  /// Eigen Attention's rank of a second moment for threshold `t`.
+  static int64_t rankOf(const Eigen::MatrixXd &moment, double t) {
+    return resq::numerics::rankForThreshold(
+        resq::numerics::normalizedSingularValues(
+            resq::numerics::symmetricEigen(moment).eigenvalues),
+        t);
   }
 
   /// A new f32 parameter holding `matrix` ([in, out]), named `name`.
@@ -184,23 +206,37 @@ struct LowRankAttention
              << "--resq-lowrank-attention v-rank needs [batch, heads, seq, "
                 "head] values and no past cache";
     int64_t hd = valueType.getShape()[3];
-    if (vRank < 1 || vRank > hd)
+    if (threshold == 0 && (vRank < 1 || vRank > hd))
       return attention.emitError()
              << "--resq-lowrank-attention: v-rank " << int64_t(vRank)
              << " is not in [1, " << hd << "] (the value head size)";
     int64_t kvHeads = attention.getNumKvHeads(),
             heads = attention.getNumHeads();
     std::string prefix = "layers." + std::to_string(index) + ".";
-    std::vector<Eigen::MatrixXd> bases;
+    std::vector<Eigen::MatrixXd> moments;
     std::string error;
     for (int64_t h = 0; h < kvHeads; ++h) {
       std::optional<Eigen::MatrixXd> moment =
           statistics.mean(prefix + "v_out", h, error);
       if (!moment)
         return attention.emitError() << error;
-      bases.push_back(
-          resq::numerics::leadingDirections(*moment, int64_t(vRank)));
+      if (moment->rows() != hd)
+        return attention.emitError()
+               << "the statistics '" << prefix << "v_out' are "
+               << moment->rows() << " wide, the value head size is " << hd;
+      moments.push_back(*moment);
     }
+    // One rank for the layer's heads: with a threshold, the largest any
+    // head needs (as the reference does).
+    int64_t rank = vRank;
+    if (threshold != 0) {
+      rank = 1;
+      for (const Eigen::MatrixXd &moment : moments)
+        rank = std::max(rank, rankOf(moment, threshold));
+    }
+    std::vector<Eigen::MatrixXd> bases;
+    for (const Eigen::MatrixXd &moment : moments)
+      bases.push_back(resq::numerics::leadingDirections(moment, rank));
     std::optional<resq::ModuleParams::RowMatrix> wv =
         params.readMatrix(layer.v.getWeight());
     std::optional<resq::ModuleParams::RowMatrix> wo =
@@ -219,34 +255,31 @@ struct LowRankAttention
         addMatrix(b, loc, params, prefix + "v_lowrank", folded.valueWeight));
     auto vType = cast<RankedTensorType>(layer.v.getType());
     SmallVector<int64_t> vShape(vType.getShape());
-    vShape.back() = kvHeads * vRank;
+    vShape.back() = kvHeads * rank;
     layer.v.getResult().setType(
         RankedTensorType::get(vShape, vType.getElementType()));
     b.setInsertionPointAfter(layer.v);
     Value oldValue = attention.getValue();
-    Value values =
-        reshapeThenSwap(b, loc, layer.v.getResult(),
-                        {valueType.getShape()[0], valueType.getShape()[2],
-                         kvHeads, int64_t(vRank)});
+    Value values = reshapeThenSwap(
+        b, loc, layer.v.getResult(),
+        {valueType.getShape()[0], valueType.getShape()[2], kvHeads, rank});
     attention.getValueMutable().assign(values);
     if (Operation *old = oldValue.getDefiningOp())
       eraseDeadChain(old);
 
     // Attention returns r columns per query head; o reads them.
     SmallVector<int64_t> outShape(outputType.getShape());
-    outShape.back() = vRank;
+    outShape.back() = rank;
     attention.getOutput().setType(
         RankedTensorType::get(outShape, outputType.getElementType()));
     Value oldInput = layer.o.getInput();
     b.setInsertionPointAfter(attention);
     ImplicitLocOpBuilder ib(attention.getLoc(), b);
-    SmallVector<int64_t> tokensFirst = {outShape[0], outShape[2], heads,
-                                        int64_t(vRank)};
+    SmallVector<int64_t> tokensFirst = {outShape[0], outShape[2], heads, rank};
     Value swapped = tosa::TransposeOp::create(
         ib, RankedTensorType::get(tokensFirst, outputType.getElementType()),
         attention.getOutput(), ib.getDenseI32ArrayAttr({0, 2, 1, 3}));
-    SmallVector<int64_t> merged = {outShape[0], outShape[2],
-                                   heads * int64_t(vRank)};
+    SmallVector<int64_t> merged = {outShape[0], outShape[2], heads * rank};
     Value oInput = tosa::ReshapeOp::create(
         ib, RankedTensorType::get(merged, outputType.getElementType()), swapped,
         tosa::getTosaConstShape(ib, merged));
@@ -257,6 +290,7 @@ struct LowRankAttention
                                                 folded.outputWeight));
     if (Operation *old = oldInput.getDefiningOp())
       eraseDeadChain(old);
+    attention->setAttr("resq.v_rank", ob.getI64IntegerAttr(rank));
     return success();
   }
 };

@@ -26,6 +26,14 @@ def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
     `layers.L.o_lowrank`). Attention then reads and returns `v-rank` columns
     per head, which is what a KV cache would hold.
 
+    `threshold=t` chooses the ranks per layer from the calibration spectra
+    instead (Eigen Attention's rule, `lib/numerics/LowRank.h`): with
+    `sigma_i = sqrt(lambda_i) / sum_j sqrt(lambda_j)` of a second moment,
+    `r(t) = #{i : sigma_1 + ... + sigma_i < t}` (at least 1; `t = 1` keeps
+    every direction); the value rank is the largest over the layer's KV
+    heads. The ranks chosen are recorded on each `resq.attention` as
+    `resq.k_rank` and `resq.v_rank`.
+
     `U_K` is an archive tensor (`layers.L.k_basis`). At ranks equal to the
     head sizes the model computes the same logits (1e-4).
   }];
@@ -34,6 +42,9 @@ def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
            "Key rank per KV head, 1 to the head size (0: keep)">,
     Option<"vRank", "v-rank", "int64_t", "0",
            "Value rank per KV head, 1 to the value head size (0: keep)">,
+    Option<"threshold", "threshold", "double", "0",
+           "Per-layer ranks from the spectra instead: r(t) = #{i : sum of "
+           "the first i normalised singular values < t}, t in (0, 1]">,
     Option<"stats", "stats", "std::string", "\"\"",
            "The statistics archive of resq-compile --calibrate">,
   ];

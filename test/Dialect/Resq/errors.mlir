@@ -489,6 +489,26 @@ func.func @f(%x: tensor<8xi32>) {
 }
 
 //===----------------------------------------------------------------------===//
+// resq.k_rank / resq.v_rank (--resq-lowrank-attention's record)
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @f(%q: tensor<1x2x4x8xf32>, %k: tensor<1x1x4x8xf32>, %v: tensor<1x1x4x8xf32>) {
+  // expected-error @+1 {{'resq.k_rank' must be a positive integer attribute of a resq.attention}}
+  %0 = resq.attention %q, %k, %v heads 2 kv_heads 1 {resq.k_rank = 0 : i64} : (tensor<1x2x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'resq.v_rank' must be a positive integer attribute of a resq.attention}}
+  %0 = resq.silu %x {resq.v_rank = 2 : i64} : tensor<4xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // resq.project
 //===----------------------------------------------------------------------===//
 
