@@ -9,6 +9,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -152,20 +153,24 @@ void resq::cli::installFatalErrorHandler(const char *tool) {
   llvm::install_fatal_error_handler(reportFatalError, const_cast<char *>(tool));
 }
 
-bool resq::cli::keepOutput(llvm::ToolOutputFile &file, std::string &error) {
-  raw_fd_ostream &os = file.os();
+bool resq::cli::flushOutput(raw_fd_ostream &os, StringRef name,
+                            std::string &error) {
   os.flush();
-  if (!os.has_error()) {
-    file.keep();
+  if (!os.has_error())
     return true;
-  }
-  const std::string &name = file.outputFilename();
-  error =
-      "cannot write " +
-      (name == "-" ? std::string("the standard output") : "'" + name + "'") +
-      ": " + os.error().message();
+  error = "cannot write " + name.str() + ": " + os.error().message();
   os.clear_error();
   return false;
+}
+
+bool resq::cli::keepOutput(llvm::ToolOutputFile &file, std::string &error) {
+  const std::string &name = file.outputFilename();
+  if (!flushOutput(file.os(),
+                   name == "-" ? "the standard output" : "'" + name + "'",
+                   error))
+    return false;
+  file.keep();
+  return true;
 }
 
 std::optional<resq::cli::ParserCrash>
@@ -189,4 +194,12 @@ resq::cli::knownParserCrash(StringRef text) {
     return crash;
   }
   return std::nullopt;
+}
+
+std::optional<resq::cli::ParserCrash>
+resq::cli::knownParserCrashInFile(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return std::nullopt;
+  return knownParserCrash((*buffer)->getBuffer());
 }

@@ -4,6 +4,7 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "resq/cli/CommandLine.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -82,13 +83,7 @@ bool resq::driver::writeObjectFile(Module &module, TargetMachine &machine,
     return false;
   }
   passes.run(module);
-  os.flush();
-  if (os.has_error()) {
-    error = "cannot write '" + path.str() + "': " + os.error().message();
-    os.clear_error(); // Reported here, not fatal when the stream closes.
-    return false;
-  }
-  return true;
+  return resq::cli::flushOutput(os, "'" + path.str() + "'", error);
 }
 
 bool resq::driver::linkSharedLibrary(StringRef linker, StringRef object,

@@ -18,7 +18,6 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -39,13 +38,11 @@ OwningOpRef<ModuleOp> loadMlir(StringRef inputPath, MLIRContext &context,
                                StringRef archivePath,
                                std::string *sourceArchive) {
   // A few inputs crash MLIR's parser instead of failing: refuse them first.
-  if (auto buffer = MemoryBuffer::getFile(inputPath)) {
-    if (auto crash = resq::cli::knownParserCrash((*buffer)->getBuffer())) {
-      emitError(
-          FileLineColLoc::get(&context, inputPath, crash->line, crash->column))
-          << crash->message;
-      return nullptr;
-    }
+  if (auto crash = resq::cli::knownParserCrashInFile(inputPath)) {
+    emitError(
+        FileLineColLoc::get(&context, inputPath, crash->line, crash->column))
+        << crash->message;
+    return nullptr;
   }
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputPath, &context);
   if (!module)

@@ -155,6 +155,14 @@ const onnx::AttributeProto *NodeImporter::attribute(StringRef name,
   return nullptr;
 }
 
+const onnx::AttributeProto *
+NodeImporter::requireAttribute(StringRef name, AttrType type) const {
+  const onnx::AttributeProto *attr = attribute(name, type);
+  if (!attr && !badAttribute)
+    error() << "missing attribute '" << name.str() << "'";
+  return attr;
+}
+
 int64_t NodeImporter::intAttr(StringRef name, int64_t defaultValue) const {
   const onnx::AttributeProto *attr = attribute(name, onnx::AttributeProto::INT);
   return attr ? attr->i() : defaultValue;

@@ -82,6 +82,12 @@ public:
   const onnx::AttributeProto *
   attribute(llvm::StringRef name,
             onnx::AttributeProto::AttributeType type) const;
+  /// As attribute(), for an attribute the op needs: reports "missing
+  /// attribute 'NAME'" when the node has none (a wrong type is reported as
+  /// such, once).
+  const onnx::AttributeProto *
+  requireAttribute(llvm::StringRef name,
+                   onnx::AttributeProto::AttributeType type) const;
   /// Whether an accessor found an attribute of the wrong type.
   bool hadBadAttribute() const { return badAttribute; }
   int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;

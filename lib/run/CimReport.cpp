@@ -4,6 +4,7 @@
 
 #include "resq/cimsim/CimStats.h"
 
+#include "resq/cli/CommandLine.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -235,13 +236,7 @@ bool reportCim(llvm::raw_ostream &os, const cim::CostParameters &params,
     return false;
   }
   file << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
-  file.close();
-  if (file.has_error()) {
-    error = "cannot write '" + jsonPath + "': " + file.error().message();
-    file.clear_error(); // Reported here, not fatal when the stream closes.
-    return false;
-  }
-  return true;
+  return resq::cli::flushOutput(file, "'" + jsonPath + "'", error);
 }
 
 } // namespace resq::run

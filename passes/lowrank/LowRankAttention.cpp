@@ -86,29 +86,15 @@ struct LowRankAttention
              << " is not in [1, " << hd << "] (the head size)";
     // Keys after RoPE, averaged over the KV heads: one basis per layer.
     std::string prefix = "layers." + std::to_string(index) + ".";
-    int64_t kvHeads = attention.getNumKvHeads();
+    FailureOr<std::vector<Eigen::MatrixXd>> parts =
+        headMoments(attention, statistics, prefix + "k_rope", hd);
+    if (failed(parts))
+      return failure();
     Eigen::MatrixXd moment = Eigen::MatrixXd::Zero(hd, hd);
-    std::string error;
-    for (int64_t h = 0; h < kvHeads; ++h) {
-      std::optional<Eigen::MatrixXd> part =
-          statistics.mean(prefix + "k_rope", h, error);
-      if (!part)
-        return attention.emitError() << error;
-      if (part->rows() != hd)
-        return attention.emitError()
-               << "the statistics '" << prefix << "k_rope' are " << part->rows()
-               << " wide, the head size is " << hd;
-      moment += *part;
-    }
-    moment /= double(kvHeads);
+    for (const Eigen::MatrixXd &part : *parts)
+      moment += part;
+    moment /= double(parts->size());
     int64_t rank = threshold != 0 ? rankOf(moment, threshold) : kRank;
-    Eigen::MatrixXd basis = resq::numerics::leadingDirections(moment, rank);
-    using RowMatrix = resq::ModuleParams::RowMatrix;
-    RowMatrix rows = basis;
-    std::string name =
-        params.add(prefix + "k_basis", resq::params::DType::F32, {hd, rank},
-                   std::vector<double>(rows.data(), rows.data() + rows.size()));
-
     // This step projects the RoPE results in place: they must feed the
     // attention directly (no rotation or relayout in between).
     if (attention.getQuery().getDefiningOp() != layer.qRope.getOperation() ||
@@ -119,9 +105,8 @@ struct LowRankAttention
     // The scale is the full head size's: set it before the head dim shrinks.
     std::optional<double> scale = attention.getEffectiveScale();
     OpBuilder b(layer.qRope);
-    Type f32 = b.getF32Type();
-    Value p = resq::ParamOp::create(
-        b, layer.qRope.getLoc(), RankedTensorType::get({hd, rank}, f32), name);
+    Value p = addMatrix(b, layer.qRope.getLoc(), params, prefix + "k_basis",
+                        resq::numerics::leadingDirections(moment, rank));
     for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
       b.setInsertionPointAfter(rope);
       auto type = cast<RankedTensorType>(rope.getType());
@@ -137,6 +122,27 @@ struct LowRankAttention
       attention.setScaleAttr(b.getF64FloatAttr(*scale));
     attention->setAttr("resq.k_rank", b.getI64IntegerAttr(rank));
     return success();
+  }
+
+  /// The mean second moment of calibration site `site` per KV head (each
+  /// hd x hd), or failure with a diagnostic on `attention`.
+  static FailureOr<std::vector<Eigen::MatrixXd>>
+  headMoments(resq::AttentionOp attention,
+              const resq::CalibrationStats &statistics, const std::string &site,
+              int64_t hd) {
+    std::vector<Eigen::MatrixXd> moments;
+    std::string error;
+    for (int64_t h = 0, e = attention.getNumKvHeads(); h < e; ++h) {
+      std::optional<Eigen::MatrixXd> moment = statistics.mean(site, h, error);
+      if (!moment)
+        return attention.emitError() << error;
+      if (moment->rows() != hd)
+        return attention.emitError()
+               << "the statistics '" << site << "' are " << moment->rows()
+               << " wide, the attention's head size is " << hd;
+      moments.push_back(*moment);
+    }
+    return moments;
   }
 
   /// Eigen Attention's rank of a second moment for threshold `t`.
@@ -213,29 +219,20 @@ struct LowRankAttention
     int64_t kvHeads = attention.getNumKvHeads(),
             heads = attention.getNumHeads();
     std::string prefix = "layers." + std::to_string(index) + ".";
-    std::vector<Eigen::MatrixXd> moments;
-    std::string error;
-    for (int64_t h = 0; h < kvHeads; ++h) {
-      std::optional<Eigen::MatrixXd> moment =
-          statistics.mean(prefix + "v_out", h, error);
-      if (!moment)
-        return attention.emitError() << error;
-      if (moment->rows() != hd)
-        return attention.emitError()
-               << "the statistics '" << prefix << "v_out' are "
-               << moment->rows() << " wide, the value head size is " << hd;
-      moments.push_back(*moment);
-    }
+    FailureOr<std::vector<Eigen::MatrixXd>> moments =
+        headMoments(attention, statistics, prefix + "v_out", hd);
+    if (failed(moments))
+      return failure();
     // One rank for the layer's heads: with a threshold, the largest any
     // head needs (as the reference does).
     int64_t rank = vRank;
     if (threshold != 0) {
       rank = 1;
-      for (const Eigen::MatrixXd &moment : moments)
+      for (const Eigen::MatrixXd &moment : *moments)
         rank = std::max(rank, rankOf(moment, threshold));
     }
     std::vector<Eigen::MatrixXd> bases;
-    for (const Eigen::MatrixXd &moment : moments)
+    for (const Eigen::MatrixXd &moment : *moments)
       bases.push_back(resq::numerics::leadingDirections(moment, rank));
     std::optional<resq::ModuleParams::RowMatrix> wv =
         params.readMatrix(layer.v.getWeight());

@@ -5,7 +5,6 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 /// The input file of a resq-opt command line: the first argument that is
@@ -27,13 +26,10 @@ int main(int argc, char **argv) {
   resq::cli::installFatalErrorHandler("resq-opt");
   // A few inputs crash MLIR's parser instead of failing: refuse them first.
   std::string input = inputFileOf(argc, argv);
-  if (auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/true);
-      !input.empty() && buffer) {
-    if (auto crash = resq::cli::knownParserCrash((*buffer)->getBuffer())) {
-      llvm::errs() << input << ":" << crash->line << ":" << crash->column
-                   << ": error: " << crash->message << "\n";
-      return 1;
-    }
+  if (auto crash = resq::cli::knownParserCrashInFile(input)) {
+    llvm::errs() << input << ":" << crash->line << ":" << crash->column
+                 << ": error: " << crash->message << "\n";
+    return 1;
   }
   mlir::DialectRegistry registry;
   resq::registerAllDialects(registry);

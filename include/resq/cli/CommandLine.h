@@ -52,6 +52,7 @@ mlir::LogicalResult printPlainDiagnostic(mlir::Diagnostic &diagnostic);
 
 namespace llvm {
 class ToolOutputFile;
+class raw_fd_ostream;
 } // namespace llvm
 
 namespace resq::cli {
@@ -70,6 +71,13 @@ bool isReplaceableOutput(const std::string &path,
 /// removed.
 bool keepOutput(llvm::ToolOutputFile &file, std::string &error);
 
+/// Flushes `os`, which writes `name`; false with `error` set ("cannot write
+/// NAME: reason") when a write failed, the stream's error then cleared so
+/// that closing it is not fatal. keepOutput and the writers of object files
+/// and reports share it.
+bool flushOutput(llvm::raw_fd_ostream &os, llvm::StringRef name,
+                 std::string &error);
+
 /// A place in MLIR text that MLIR 22's parser crashes on instead of
 /// reporting it (found by test/fuzz/mutate_mlir.py): a dense array of
 /// `index` (`array<index: 1, 2>`), which is never valid. Tools check the
@@ -79,6 +87,9 @@ struct ParserCrash {
   std::string message;
 };
 std::optional<ParserCrash> knownParserCrash(llvm::StringRef text);
+/// knownParserCrash of the file at `path`; nullopt when it has none or
+/// cannot be read (the parser then reports that).
+std::optional<ParserCrash> knownParserCrashInFile(llvm::StringRef path);
 
 /// Makes LLVM's fatal errors that are not bugs one line `TOOL: error: ...`
 /// and exit status 1: chiefly a failed write (a full disk) that an output

@@ -535,11 +535,9 @@ LogicalResult importWhere(NodeImporter &node) {
 
 LogicalResult importCast(NodeImporter &node) {
   const onnx::AttributeProto *to =
-      node.attribute("to", onnx::AttributeProto::INT);
+      node.requireAttribute("to", onnx::AttributeProto::INT);
   if (!to)
-    return node.hadBadAttribute()
-               ? failure()
-               : LogicalResult(node.error() << "missing attribute 'to'");
+    return failure();
   int32_t target = static_cast<int32_t>(to->i());
   if (!isSupportedType(target))
     return node.error() << "cast to " << typeName(target)

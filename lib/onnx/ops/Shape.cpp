@@ -239,11 +239,9 @@ LogicalResult importShape(NodeImporter &node) {
 
 LogicalResult importConcat(NodeImporter &node) {
   const onnx::AttributeProto *axisAttr =
-      node.attribute("axis", onnx::AttributeProto::INT);
+      node.requireAttribute("axis", onnx::AttributeProto::INT);
   if (!axisAttr)
-    return node.hadBadAttribute()
-               ? failure()
-               : LogicalResult(node.error() << "missing attribute 'axis'");
+    return failure();
   RankedTensorType first = node.inputType(0);
   int64_t rank = first.getRank();
   std::optional<int64_t> axis = node.normalizeAxis(axisAttr->i(), rank);
