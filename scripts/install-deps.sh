@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   libsentencepiece-dev
-  libeigen3-dev
+  libeigen3-dev nlohmann-json3-dev
   dataset-fashion-mnist
 )
 

@@ -12,6 +12,25 @@ namespace {
 /// is a corrupt or hostile file.
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
 constexpr size_t kHeaderLengthBytes = 8;
+
+using Json = nlohmann::json;
+
+/// `value` as JSON, cut short: messages quote what was wrong, and a header
+/// value can be megabytes long.
+std::string brief(const Json &value) {
+  constexpr size_t kMaxQuoted = 40;
+  std::string text = value.dump();
+  if (text.size() > kMaxQuoted)
+    text = text.substr(0, kMaxQuoted) + "...";
+  return text;
+}
+
+/// A JSON number that is a non-negative integer within int64.
+std::optional<int64_t> nonNegativeInteger(const Json &value) {
+  if (!value.is_number_unsigned() || value.get<uint64_t>() > INT64_MAX)
+    return std::nullopt;
+  return static_cast<int64_t>(value.get<uint64_t>());
+}
 } // namespace
 
 std::optional<uint64_t> elementCount(const std::vector<int64_t> &shape) {
@@ -27,44 +46,46 @@ std::optional<uint64_t> elementCount(const std::vector<int64_t> &shape) {
   return count;
 }
 
-static bool readTensor(const std::string &name, const json::Value &value,
+static bool readTensor(const std::string &name, const Json &value,
                        TensorInfo &info, std::string &error) {
   auto fail = [&](const std::string &what) {
-    error = "tensor \"" + name + "\": " + what;
+    error = "tensor " + Json(name).dump() + ": " + what;
     return false;
   };
-  if (value.kind != json::Value::Kind::Object)
+  if (!value.is_object())
     return fail("expected an object");
-  for (const auto &[key, member] : value.object)
+  for (const auto &[key, member] : value.items())
     if (key != "dtype" && key != "shape" && key != "data_offsets")
-      return fail("unknown field \"" + key + "\"");
+      return fail("unknown field " + Json(key).dump());
 
-  const json::Value *dtype = value.member("dtype");
-  if (!dtype || dtype->kind != json::Value::Kind::String)
+  auto dtype = value.find("dtype");
+  if (dtype == value.end() || !dtype->is_string())
     return fail("missing string field \"dtype\"");
-  std::optional<DType> parsed = parseDType(dtype->string);
+  std::optional<DType> parsed = parseDType(dtype->get<std::string>());
   if (!parsed)
-    return fail("unsupported dtype \"" + dtype->string + "\"");
+    return fail("unsupported dtype " + brief(*dtype));
   info.dtype = *parsed;
 
-  const json::Value *shape = value.member("shape");
-  if (!shape || shape->kind != json::Value::Kind::Array)
+  auto shape = value.find("shape");
+  if (shape == value.end() || !shape->is_array())
     return fail("missing array field \"shape\"");
-  for (const json::Value &dim : shape->array) {
-    if (dim.kind != json::Value::Kind::Integer || dim.integer < 0)
-      return fail("shape dims must be non-negative integers");
-    info.shape.push_back(dim.integer);
+  for (const Json &dim : *shape) {
+    std::optional<int64_t> size = nonNegativeInteger(dim);
+    if (!size)
+      return fail("shape dims must be non-negative integers, not " +
+                  brief(dim));
+    info.shape.push_back(*size);
   }
 
-  const json::Value *offsets = value.member("data_offsets");
-  if (!offsets || offsets->kind != json::Value::Kind::Array ||
-      offsets->array.size() != 2)
+  auto offsets = value.find("data_offsets");
+  if (offsets == value.end() || !offsets->is_array() || offsets->size() != 2)
     return fail("\"data_offsets\" must be [begin, end]");
-  for (const json::Value &offset : offsets->array)
-    if (offset.kind != json::Value::Kind::Integer || offset.integer < 0)
-      return fail("data offsets must be non-negative integers");
-  info.begin = static_cast<uint64_t>(offsets->array[0].integer);
-  info.end = static_cast<uint64_t>(offsets->array[1].integer);
+  for (const Json &offset : *offsets)
+    if (!nonNegativeInteger(offset))
+      return fail("data offsets must be non-negative integers, not " +
+                  brief(offset));
+  info.begin = (*offsets)[0].get<uint64_t>();
+  info.end = (*offsets)[1].get<uint64_t>();
   if (info.end < info.begin)
     return fail("data offsets end before they begin");
 
@@ -80,19 +101,19 @@ static bool readTensor(const std::string &name, const json::Value &value,
   return true;
 }
 
-static bool readMetadata(const json::Value &value,
+static bool readMetadata(const Json &value,
                          std::map<std::string, std::string> &meta,
                          std::string &error) {
-  if (value.kind != json::Value::Kind::Object) {
+  if (!value.is_object()) {
     error = "\"__metadata__\" must be an object";
     return false;
   }
-  for (const auto &[key, member] : value.object) {
-    if (member.kind != json::Value::Kind::String) {
-      error = "metadata value \"" + key + "\" must be a string";
+  for (const auto &[key, member] : value.items()) {
+    if (!member.is_string()) {
+      error = "metadata value " + Json(key).dump() + " must be a string";
       return false;
     }
-    meta[key] = member.string;
+    meta[key] = member.get<std::string>();
   }
   return true;
 }
@@ -115,15 +136,15 @@ bool Archive::parse(const uint8_t *bytes, size_t size, std::string &error) {
   }
   std::string_view text(
       reinterpret_cast<const char *>(bytes) + kHeaderLengthBytes, headerBytes);
-  json::Value root;
-  if (!json::parse(text, root, error))
+  Json root;
+  if (!parseHeaderJson(text, root, error))
     return false;
-  if (root.kind != json::Value::Kind::Object) {
+  if (!root.is_object()) {
     error = "the header must be a JSON object";
     return false;
   }
 
-  for (const auto &[name, value] : root.object) {
+  for (const auto &[name, value] : root.items()) {
     if (name == "__metadata__") {
       if (!readMetadata(value, meta, error))
         return false;

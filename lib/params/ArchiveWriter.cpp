@@ -1,7 +1,8 @@
 //===- ArchiveWriter.cpp - write a safetensors file ----------------------===//
 
-#include "HeaderJson.h"
 #include "resq/params/Archive.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -14,6 +15,20 @@ namespace resq::params {
 namespace {
 /// safetensors pads its header with spaces so the data starts 8-aligned.
 constexpr size_t kDataAlignment = 8;
+
+/// Insertion-ordered, so the header lists the metadata and then the tensors
+/// in the order of their bytes.
+using OrderedJson = nlohmann::ordered_json;
+
+/// JSON strings are UTF-8; a name that is not could not be read back.
+bool isUtf8(const std::string &text) {
+  try {
+    (void)OrderedJson(text).dump();
+    return true;
+  } catch (const OrderedJson::type_error &) {
+    return false;
+  }
+}
 } // namespace
 
 bool ArchiveWriter::add(std::string name, DType dtype,
@@ -21,6 +36,10 @@ bool ArchiveWriter::add(std::string name, DType dtype,
                         ByteWriter write, std::string &error) {
   if (name.empty() || name == "__metadata__") {
     error = "invalid tensor name \"" + name + "\"";
+    return false;
+  }
+  if (!isUtf8(name)) {
+    error = "tensor name \"" + name + "\" is not valid UTF-8";
     return false;
   }
   if (byName.count(name)) {
@@ -73,40 +92,22 @@ bool ArchiveWriter::contains(std::string_view name) const {
 }
 
 std::string ArchiveWriter::header() const {
-  std::string text = "{";
-  bool first = true;
-  auto separate = [&] {
-    if (!first)
-      text += ',';
-    first = false;
-  };
+  OrderedJson root = OrderedJson::object();
   if (!meta.empty()) {
-    separate();
-    text += "\"__metadata__\":{";
-    bool firstMeta = true;
-    for (const auto &[key, value] : meta) {
-      if (!firstMeta)
-        text += ',';
-      firstMeta = false;
-      json::appendQuoted(text, key);
-      text += ':';
-      json::appendQuoted(text, value);
-    }
-    text += '}';
+    OrderedJson &metadata = root["__metadata__"] = OrderedJson::object();
+    for (const auto &[key, value] : meta)
+      metadata[key] = value;
   }
   for (const Entry &entry : entries) {
-    separate();
     const TensorInfo &info = entry.info;
-    json::appendQuoted(text, info.name);
-    text += ":{\"dtype\":\"";
-    text += dtypeName(info.dtype);
-    text += "\",\"shape\":[";
-    for (size_t i = 0; i < info.shape.size(); ++i)
-      text += (i ? "," : "") + std::to_string(info.shape[i]);
-    text += "],\"data_offsets\":[" + std::to_string(info.begin) + "," +
-            std::to_string(info.end) + "]}";
+    root[info.name] = {{"dtype", std::string(dtypeName(info.dtype))},
+                       {"shape", info.shape},
+                       {"data_offsets", {info.begin, info.end}}};
   }
-  text += '}';
+  // Names are checked in add(); metadata is informative (producers, paths),
+  // so a byte that is not UTF-8 there becomes U+FFFD rather than an error.
+  std::string text =
+      root.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
   text.append((kDataAlignment - text.size() % kDataAlignment) % kDataAlignment,
               ' ');
   return text;

@@ -1,291 +1,95 @@
-//===- HeaderJson.cpp - the JSON subset of safetensors headers -----------===//
+//===- HeaderJson.cpp - parse a safetensors header as JSON ---------------===//
 
 #include "HeaderJson.h"
 
-#include <cstdio>
-#include <limits>
+#include <unordered_set>
+#include <vector>
 
-namespace resq::params::json {
-
-const Value *Value::member(std::string_view key) const {
-  for (const auto &[name, value] : object)
-    if (name == key)
-      return &value;
-  return nullptr;
-}
+namespace resq::params {
 
 namespace {
 
-/// Nesting deeper than this is not a safetensors header.
-constexpr int kMaxDepth = 32;
+using Json = nlohmann::json;
 
-class Parser {
+/// A header nests three deep (header, tensor, shape); anything much deeper is
+/// refused before it costs memory.
+constexpr size_t kMaxDepth = 8;
+
+/// A SAX pass that builds nothing and stops at the first duplicate key, the
+/// first container past kMaxDepth, or the first syntax error. (nlohmann's
+/// parse callbacks could do the same while building the value, but they
+/// rescan the enclosing object at each object's end, quadratic in the number
+/// of tensors.)
+class HeaderChecker final : public nlohmann::json_sax<Json> {
 public:
-  Parser(std::string_view text, std::string &error)
-      : text(text), error(error) {}
+  explicit HeaderChecker(std::string &error) : error(error) {}
 
-  bool parseDocument(Value &out) {
-    if (!parseValue(out, 0))
-      return false;
-    skipSpace();
-    if (pos != text.size())
-      return fail("unexpected text after the JSON value");
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t &) override { return true; }
+  bool string(string_t &) override { return true; }
+  bool binary(binary_t &) override { return true; }
+
+  bool start_object(std::size_t) override {
+    openKeys.emplace_back();
+    return enter();
+  }
+  bool key(string_t &name) override {
+    if (openKeys.back().insert(name).second)
+      return true;
+    error = "duplicate key " + Json(name).dump() + " in the header";
+    return false;
+  }
+  bool end_object() override {
+    openKeys.pop_back();
+    --depth;
     return true;
+  }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override {
+    --depth;
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string &,
+                   const nlohmann::detail::exception &problem) override {
+    // what() is "[json.exception.parse_error.N] parse error at line L, column
+    // C: reason"; keep the reason and give the byte offset instead (position
+    // counts from 1, the .npy reader and editors' offsets from 0).
+    std::string what = problem.what();
+    size_t reason = what.find(": ");
+    error = "invalid JSON at byte " +
+            std::to_string(position ? position - 1 : 0) + " of the header: " +
+            (reason == std::string::npos ? what : what.substr(reason + 2));
+    return false;
   }
 
 private:
-  bool fail(const std::string &what) {
-    error = what + " at byte " + std::to_string(pos) + " of the header";
+  bool enter() {
+    if (++depth <= kMaxDepth)
+      return true;
+    error = "the header is nested too deeply (more than " +
+            std::to_string(kMaxDepth) + " levels)";
     return false;
   }
 
-  void skipSpace() {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' ||
-                                 text[pos] == '\n' || text[pos] == '\r'))
-      ++pos;
-  }
-
-  bool consume(char c) {
-    skipSpace();
-    if (pos < text.size() && text[pos] == c) {
-      ++pos;
-      return true;
-    }
-    return false;
-  }
-
-  bool consumeWord(std::string_view word) {
-    if (text.substr(pos, word.size()) != word)
-      return false;
-    pos += word.size();
-    return true;
-  }
-
-  bool parseValue(Value &out, int depth) {
-    if (depth > kMaxDepth)
-      return fail("JSON nested too deeply");
-    skipSpace();
-    if (pos >= text.size())
-      return fail("unexpected end of the header");
-    char c = text[pos];
-    if (c == '{')
-      return parseObject(out, depth);
-    if (c == '[')
-      return parseArray(out, depth);
-    if (c == '"') {
-      out.kind = Value::Kind::String;
-      return parseString(out.string);
-    }
-    if (c == '-' || (c >= '0' && c <= '9'))
-      return parseInteger(out);
-    if (consumeWord("true") || consumeWord("false")) {
-      out.kind = Value::Kind::Bool;
-      out.boolean = c == 't';
-      return true;
-    }
-    if (consumeWord("null")) {
-      out.kind = Value::Kind::Null;
-      return true;
-    }
-    return fail("expected a JSON value");
-  }
-
-  bool parseObject(Value &out, int depth) {
-    out.kind = Value::Kind::Object;
-    ++pos;
-    if (consume('}'))
-      return true;
-    do {
-      skipSpace();
-      std::string key;
-      if (pos >= text.size() || text[pos] != '"')
-        return fail("expected a quoted key");
-      if (!parseString(key))
-        return false;
-      if (out.member(key))
-        return fail("duplicate key \"" + key + "\"");
-      if (!consume(':'))
-        return fail("expected ':'");
-      Value value;
-      if (!parseValue(value, depth + 1))
-        return false;
-      out.object.emplace_back(std::move(key), std::move(value));
-    } while (consume(','));
-    if (!consume('}'))
-      return fail("expected ',' or '}'");
-    return true;
-  }
-
-  bool parseArray(Value &out, int depth) {
-    out.kind = Value::Kind::Array;
-    ++pos;
-    if (consume(']'))
-      return true;
-    do {
-      Value value;
-      if (!parseValue(value, depth + 1))
-        return false;
-      out.array.push_back(std::move(value));
-    } while (consume(','));
-    if (!consume(']'))
-      return fail("expected ',' or ']'");
-    return true;
-  }
-
-  bool parseInteger(Value &out) {
-    bool negative = text[pos] == '-';
-    if (negative)
-      ++pos;
-    if (pos >= text.size() || text[pos] < '0' || text[pos] > '9')
-      return fail("expected a digit");
-    uint64_t magnitude = 0;
-    const uint64_t limit =
-        static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) +
-        (negative ? 1 : 0);
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      uint64_t digit = static_cast<uint64_t>(text[pos] - '0');
-      if (magnitude > (limit - digit) / 10)
-        return fail("integer out of the 64-bit range");
-      magnitude = magnitude * 10 + digit;
-      ++pos;
-    }
-    if (pos < text.size() &&
-        (text[pos] == '.' || text[pos] == 'e' || text[pos] == 'E'))
-      return fail("expected an integer");
-    out.kind = Value::Kind::Integer;
-    out.integer = negative ? static_cast<int64_t>(0 - magnitude)
-                           : static_cast<int64_t>(magnitude);
-    return true;
-  }
-
-  bool parseHex4(uint32_t &code) {
-    if (pos + 4 > text.size())
-      return fail("truncated \\u escape");
-    code = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = text[pos++];
-      code <<= 4;
-      if (c >= '0' && c <= '9')
-        code |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f')
-        code |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F')
-        code |= static_cast<uint32_t>(c - 'A' + 10);
-      else
-        return fail("bad hex digit in a \\u escape");
-    }
-    return true;
-  }
-
-  static void appendUtf8(std::string &out, uint32_t code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
-  bool parseEscape(std::string &out) {
-    if (pos >= text.size())
-      return fail("truncated escape");
-    char c = text[pos++];
-    switch (c) {
-    case '"':
-    case '\\':
-    case '/':
-      out += c;
-      return true;
-    case 'b':
-      out += '\b';
-      return true;
-    case 'f':
-      out += '\f';
-      return true;
-    case 'n':
-      out += '\n';
-      return true;
-    case 'r':
-      out += '\r';
-      return true;
-    case 't':
-      out += '\t';
-      return true;
-    case 'u':
-      break;
-    default:
-      return fail("unknown escape");
-    }
-    uint32_t code = 0;
-    if (!parseHex4(code))
-      return false;
-    if (code >= 0xD800 && code <= 0xDBFF) {
-      uint32_t low = 0;
-      if (!consumeWord("\\u") || !parseHex4(low) || low < 0xDC00 ||
-          low > 0xDFFF)
-        return fail("unpaired UTF-16 surrogate");
-      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-    } else if (code >= 0xDC00 && code <= 0xDFFF) {
-      return fail("unpaired UTF-16 surrogate");
-    }
-    appendUtf8(out, code);
-    return true;
-  }
-
-  bool parseString(std::string &out) {
-    ++pos; // opening quote
-    while (pos < text.size()) {
-      char c = text[pos++];
-      if (c == '"')
-        return true;
-      if (static_cast<unsigned char>(c) < 0x20)
-        return fail("control character in a string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (!parseEscape(out))
-        return false;
-    }
-    return fail("unterminated string");
-  }
-
-  std::string_view text;
   std::string &error;
-  size_t pos = 0;
+  size_t depth = 0;
+  std::vector<std::unordered_set<std::string>> openKeys;
 };
 
 } // namespace
 
-bool parse(std::string_view text, Value &out, std::string &error) {
-  return Parser(text, error).parseDocument(out);
+bool parseHeaderJson(std::string_view text, Json &root, std::string &error) {
+  HeaderChecker checker(error);
+  if (!Json::sax_parse(text.begin(), text.end(), &checker))
+    return false;
+  // The text is valid JSON now, so this parse cannot fail.
+  root = Json::parse(text.begin(), text.end(), nullptr,
+                     /*allow_exceptions=*/false);
+  return !root.is_discarded();
 }
 
-void appendQuoted(std::string &out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    unsigned char byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof(escaped), "\\u%04x", byte);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-} // namespace resq::params::json
+} // namespace resq::params

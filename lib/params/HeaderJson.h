@@ -1,43 +1,26 @@
-//===- HeaderJson.h - the JSON subset of safetensors headers ---*- C++ -*-===//
+//===- HeaderJson.h - parse a safetensors header as JSON -------*- C++ -*-===//
 //
-// A safetensors header is a JSON object of objects holding strings, integer
-// arrays and a string map. This parser accepts standard JSON but keeps only
-// what a header needs: numbers must be integers that fit in int64.
+// nlohmann/json checks the syntax and the UTF-8 of a header; this adds what
+// safetensors needs and JSON allows, before any value is built: no key twice
+// in one object (which one would win is up to the reader) and a depth bound.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef RESQ_LIB_PARAMS_HEADERJSON_H
 #define RESQ_LIB_PARAMS_HEADERJSON_H
 
-#include <cstdint>
-#include <memory>
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
-namespace resq::params::json {
+namespace resq::params {
 
-struct Value {
-  enum class Kind { Null, Bool, Integer, String, Array, Object };
-  Kind kind = Kind::Null;
-  bool boolean = false;
-  int64_t integer = 0;
-  std::string string;
-  std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;
+/// Parses `text` into `root`; on failure sets `error` (with the byte offset
+/// of a syntax error) and returns false. Linear in the size of `text`.
+bool parseHeaderJson(std::string_view text, nlohmann::json &root,
+                     std::string &error);
 
-  /// The member named `key` of an object, or null.
-  const Value *member(std::string_view key) const;
-};
-
-/// Parses `text` as one JSON value; on failure sets `error` (with the byte
-/// offset) and returns false.
-bool parse(std::string_view text, Value &out, std::string &error);
-
-/// Appends `text` to `out` as a quoted JSON string.
-void appendQuoted(std::string &out, std::string_view text);
-
-} // namespace resq::params::json
+} // namespace resq::params
 
 #endif // RESQ_LIB_PARAMS_HEADERJSON_H

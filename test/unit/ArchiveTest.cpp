@@ -102,6 +102,8 @@ TEST(Archive, WriterRejectsBadTensors) {
   EXPECT_NE(error.find("do not match its dtype and shape"), std::string::npos);
   EXPECT_FALSE(writer.addBorrowed("c", DType::F32, {-1}, &value, 4, error));
   EXPECT_FALSE(writer.addBorrowed("", DType::F32, {1}, &value, 4, error));
+  EXPECT_FALSE(writer.addBorrowed("d\xff", DType::F32, {1}, &value, 4, error));
+  EXPECT_NE(error.find("not valid UTF-8"), std::string::npos);
   EXPECT_FALSE(
       writer.addBorrowed("__metadata__", DType::F32, {1}, &value, 4, error));
 }
@@ -127,7 +129,7 @@ TEST(Archive, RejectsMalformedHeaders) {
     std::string message;
   } cases[] = {
       {"[1]", {}, "the header must be a JSON object"},
-      {"{\"a\":", {}, "unexpected end of the header"},
+      {"{\"a\":", {}, "invalid JSON at byte 5 of the header"},
       {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
        "\"a\":{}}",
        four, "duplicate key"},
@@ -138,7 +140,7 @@ TEST(Archive, RejectsMalformedHeaders) {
       {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
        four, "non-negative"},
       {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
-       four, "expected an integer"},
+       four, "non-negative integers, not 1.5"},
       {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}", four,
        "end before they begin"},
       {"{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},"
@@ -156,7 +158,10 @@ TEST(Archive, RejectsMalformedHeaders) {
        "99999999999],\"data_offsets\":[0,4]}}",
        four, "shape is too large"},
       {std::string(40, '[') + std::string(40, ']'), {}, "nested too deeply"},
-      {"{\"a\":\"\\ud800\"}", {}, "unpaired UTF-16 surrogate"},
+      {"{\"a\":\"\\ud800\"}", {}, "surrogate U+D800..U+DBFF"},
+      {"{\"a\xff\":1}", {}, "ill-formed UTF-8"},
+      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} x",
+       four, "invalid JSON at byte"},
   };
   for (const Case &c : cases) {
     std::string error = openError(rawArchive(c.header, c.data));
