@@ -78,6 +78,12 @@ std::string resq::driver::checkCompileOptions(const CompileOptions &options) {
     return "--target cim maps integer linear layers onto crossbars: it needs "
            "a quantization scheme in integers (--scheme rtn --quant-mode "
            "int)";
+  if (std::string problem = checkQuantizePipeline(options.quantize);
+      !problem.empty())
+    return problem;
+  if (wantsLowRank(options.quantize) && options.calibration.data.empty())
+    return "low-rank attention (--kv-rank, --k-rank, --v-rank, "
+           "--kv-threshold) needs calibration data: --calibrate FILE";
   return "";
 }
 

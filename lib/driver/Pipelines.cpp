@@ -23,6 +23,33 @@ llvm::cl::ValuesClass resq::driver::quantSchemeValues() {
                  "subspace in high-bits"));
 }
 
+bool resq::driver::wantsLowRank(const QuantizePipelineOptions &options) {
+  return options.kRank != 0 || options.vRank != 0 || options.kvThreshold != 0;
+}
+
+std::string
+resq::driver::checkQuantizePipeline(const QuantizePipelineOptions &options) {
+  if (!wantsLowRank(options))
+    return "";
+  if (options.kvThreshold != 0 && (options.kRank != 0 || options.vRank != 0))
+    return "low-rank attention takes ranks or a threshold, not both";
+  switch (options.scheme) {
+  case QuantScheme::Fp32:
+    break;
+  case QuantScheme::Rtn:
+  case QuantScheme::Quarot:
+    return std::string("low-rank attention projects onto PCA bases of the "
+                       "calibration data; scheme ") +
+           (options.scheme == QuantScheme::Rtn ? "rtn" : "quarot") +
+           " has none (use fp32 or resq)";
+  case QuantScheme::Resq:
+    // --resq-rotate truncates ResQ's own bases: one basis decides what is
+    // dropped, kept at low and kept at high precision.
+    break;
+  }
+  return "";
+}
+
 resq::ResqRotateOptions
 resq::driver::rotationOf(const QuantizePipelineOptions &options) {
   ResqRotateOptions rotate;
@@ -30,6 +57,9 @@ resq::driver::rotationOf(const QuantizePipelineOptions &options) {
   if (options.scheme == QuantScheme::Resq) {
     rotate.scheme = RotationScheme::Resq;
     rotate.stats = options.stats;
+    rotate.kRank = options.kRank;
+    rotate.vRank = options.vRank;
+    rotate.kvThreshold = options.kvThreshold;
   }
   return rotate;
 }
@@ -47,6 +77,15 @@ void resq::driver::buildCalibrateInstrumentPipeline(OpPassManager &pm) {
 void resq::driver::buildQuantizePipeline(
     OpPassManager &pm, const QuantizePipelineOptions &options) {
   QuantScheme scheme = options.scheme;
+  // Eigen Attention's bases on their own; scheme=resq truncates its own.
+  if (wantsLowRank(options) && scheme == QuantScheme::Fp32) {
+    ResqLowRankAttentionOptions lowRank;
+    lowRank.kRank = options.kRank;
+    lowRank.vRank = options.vRank;
+    lowRank.threshold = options.kvThreshold;
+    lowRank.stats = options.stats;
+    pm.addPass(createResqLowRankAttention(lowRank));
+  }
   if ((scheme == QuantScheme::Quarot || scheme == QuantScheme::Resq) &&
       !options.rotated)
     pm.addPass(createResqRotate(rotationOf(options)));
@@ -79,9 +118,24 @@ void resq::driver::registerResqPipelines() {
       "Add the observers whose outputs calibration reads "
       "(--resq-insert-observers)",
       buildCalibrateInstrumentPipeline);
-  PassPipelineRegistration<QuantizePipelineOptions>(
+  // Registered by hand (not PassPipelineRegistration) so that options the
+  // pipeline cannot build are an error of the pipeline text.
+  registerPassPipeline(
       "resq-quantize-pipeline",
-      "Quantize a prepared model with a scheme (fp32, rtn, quarot, resq) "
-      "and prune its archive",
-      buildQuantizePipeline);
+      "Quantize a prepared model with a scheme (fp32, rtn, quarot, resq), "
+      "optionally with low-rank attention, and prune its archive",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        QuantizePipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (std::string problem = checkQuantizePipeline(options);
+            !problem.empty())
+          return errorHandler("--resq-quantize-pipeline: " + problem);
+        buildQuantizePipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionHandler) {
+        optionHandler(QuantizePipelineOptions());
+      });
 }

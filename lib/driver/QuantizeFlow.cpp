@@ -148,7 +148,7 @@ LogicalResult calibrate(ModuleOp module, const StageRunner &stages,
 /// Whether the options ask for anything before lowering.
 static bool needsQuantizationStages(const CompileOptions &options) {
   return options.quantize.scheme != QuantScheme::Fp32 || options.prepare ||
-         !options.calibration.data.empty();
+         !options.calibration.data.empty() || wantsLowRank(options.quantize);
 }
 
 LogicalResult resq::driver::applyQuantization(ModuleOp module,
@@ -185,7 +185,8 @@ LogicalResult resq::driver::applyQuantization(ModuleOp module,
       return failure();
     calibrated = true;
   }
-  if (scheme == QuantScheme::Resq)
+  // ResQ's rotations and low-rank attention take their bases from it.
+  if (scheme == QuantScheme::Resq || wantsLowRank(quantize))
     quantize.stats = stats;
   // fp32 quantizes nothing: its pipeline only prunes the archive.
   if (scheme != QuantScheme::Fp32 &&

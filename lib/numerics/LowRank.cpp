@@ -33,6 +33,11 @@ int64_t rankForThreshold(const Eigen::VectorXd &sigma, double threshold) {
   return std::clamp<int64_t>(rank, 1, n);
 }
 
+int64_t rankForThreshold(const Eigen::MatrixXd &moment, double threshold) {
+  return rankForThreshold(
+      normalizedSingularValues(symmetricEigen(moment).eigenvalues), threshold);
+}
+
 std::optional<double> searchThreshold(const std::function<bool(double)> &passes,
                                       double start, double step,
                                       double lowest) {

@@ -11,15 +11,18 @@
 namespace resq::numerics {
 
 Eigen::MatrixXd pcaRotation(const Eigen::MatrixXd &c, int64_t high, double damp,
-                            uint64_t seed) {
+                            uint64_t seed, int64_t rank) {
   int64_t n = c.rows();
+  if (rank < 0)
+    rank = n;
   Eigen::MatrixXd damped = c;
   damped.diagonal().array() += damp * c.diagonal().mean();
   SymmetricEigen eigen = symmetricEigen(damped);
-  // symmetricEigen sorts descending; reverse to ascending.
-  Eigen::MatrixXd basis = eigen.eigenvectors.rowwise().reverse();
-  Eigen::MatrixXd blocks = Eigen::MatrixXd::Zero(n, n);
-  int64_t low = n - high;
+  // symmetricEigen sorts descending; reverse to ascending and keep the
+  // strongest `rank`.
+  Eigen::MatrixXd basis = eigen.eigenvectors.leftCols(rank).rowwise().reverse();
+  Eigen::MatrixXd blocks = Eigen::MatrixXd::Zero(rank, rank);
+  int64_t low = rank - high;
   if (low > 0)
     blocks.topLeftCorner(low, low) = randomOrthogonal(low, seed);
   blocks.bottomRightCorner(high, high) =

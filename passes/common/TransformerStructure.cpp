@@ -12,10 +12,11 @@ namespace resq {
 namespace {
 
 /// Ops that pass a value on unchanged in meaning for the structure: layout
-/// changes, online rotations and quantizers inserted by later passes.
+/// changes, online rotations and quantizers inserted by later passes, and
+/// low-rank attention's projections of the queries and keys.
 bool isTransparent(Operation *op) {
   return isa<tosa::ReshapeOp, tosa::TransposeOp, RotateOp, FakeQuantOp,
-             SubspaceQuantOp>(op);
+             SubspaceQuantOp, ProjectOp>(op);
 }
 
 /// Follows `value` back through transparent ops and RoPE, recording the
@@ -105,6 +106,23 @@ void findMlp(TransformerLayer &layer) {
 }
 
 } // namespace
+
+bool TransformerLayer::isLowRank() const {
+  return attention && (attention->hasAttr("resq.k_rank") ||
+                       attention->hasAttr("resq.v_rank"));
+}
+
+LogicalResult refuseLowRank(ArrayRef<TransformerStructure> models,
+                            StringRef pass) {
+  for (const TransformerStructure &model : models)
+    for (const TransformerLayer &layer : model.layers)
+      if (layer.isLowRank())
+        return AttentionOp(layer.attention).emitError()
+               << "--" << pass
+               << " does not support low-rank attention (after "
+                  "--resq-lowrank-attention) yet";
+  return success();
+}
 
 std::vector<std::string> TransformerLayer::missing() const {
   std::vector<std::string> names;

@@ -33,6 +33,10 @@ struct TransformerLayer {
   /// The parts not found, by name ("q", "rope", "mlp_norm", ...); empty
   /// when the layer is complete.
   std::vector<std::string> missing() const;
+
+  /// Whether --resq-lowrank-attention has reduced the attention's heads
+  /// (resq.k_rank / resq.v_rank).
+  bool isLowRank() const;
 };
 
 struct TransformerStructure {
@@ -49,6 +53,11 @@ struct TransformerStructure {
 TransformerStructure findTransformerStructure(mlir::func::FuncOp func);
 
 class ModuleParams;
+
+/// Fails with a diagnostic naming `pass` on the first low-rank attention of
+/// `models`: for the passes whose rewrites assume full heads.
+mlir::LogicalResult refuseLowRank(llvm::ArrayRef<TransformerStructure> models,
+                                  llvm::StringRef pass);
 
 /// What a pass that rewrites the weights of whole transformers works on.
 struct TransformerWeights {

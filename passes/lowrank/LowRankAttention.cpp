@@ -5,17 +5,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/common/CalibrationStats.h"
+#include "passes/common/LowRankRewrite.h"
 #include "passes/common/ModuleParams.h"
 #include "passes/common/TransformerStructure.h"
 #include "passes/lowrank/Passes.h"
 
 #include "dialects/resq/ResqOps.h"
 #include "resq/numerics/LowRank.h"
-#include "resq/numerics/SymmetricEigen.h"
-
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -94,34 +90,13 @@ struct LowRankAttention
     for (const Eigen::MatrixXd &part : *parts)
       moment += part;
     moment /= double(parts->size());
-    int64_t rank = threshold != 0 ? rankOf(moment, threshold) : kRank;
-    // This step projects the RoPE results in place: they must feed the
-    // attention directly (no rotation or relayout in between).
-    if (attention.getQuery().getDefiningOp() != layer.qRope.getOperation() ||
-        attention.getKey().getDefiningOp() != layer.kRope.getOperation())
-      return attention.emitError()
-             << "--resq-lowrank-attention needs the queries and keys straight "
-                "from RoPE (run it before --resq-rotate)";
-    // The scale is the full head size's: set it before the head dim shrinks.
-    std::optional<double> scale = attention.getEffectiveScale();
-    OpBuilder b(layer.qRope);
-    Value p = addMatrix(b, layer.qRope.getLoc(), params, prefix + "k_basis",
-                        resq::numerics::leadingDirections(moment, rank));
-    for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
-      b.setInsertionPointAfter(rope);
-      auto type = cast<RankedTensorType>(rope.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape.back() = rank;
-      Value projected = resq::ProjectOp::create(
-          b, rope.getLoc(), RankedTensorType::get(shape, type.getElementType()),
-          rope, p, UnitAttr());
-      rope.getResult().replaceAllUsesExcept(projected,
-                                            projected.getDefiningOp());
-    }
-    if (scale)
-      attention.setScaleAttr(b.getF64FloatAttr(*scale));
-    attention->setAttr("resq.k_rank", b.getI64IntegerAttr(rank));
-    return success();
+    int64_t rank = threshold != 0
+                       ? resq::numerics::rankForThreshold(moment, threshold)
+                       : kRank;
+    return resq::projectQueriesAndKeys(
+        layer, params, prefix + "k_basis",
+        resq::numerics::leadingDirections(moment, rank),
+        "resq-lowrank-attention");
   }
 
   /// The mean second moment of calibration site `site` per KV head (each
@@ -145,60 +120,6 @@ struct LowRankAttention
     return moments;
   }
 
-  /// Eigen Attention's rank of a second moment for threshold `t`.
-  static int64_t rankOf(const Eigen::MatrixXd &moment, double t) {
-    return resq::numerics::rankForThreshold(
-        resq::numerics::normalizedSingularValues(
-            resq::numerics::symmetricEigen(moment).eigenvalues),
-        t);
-  }
-
-  /// A new f32 parameter holding `matrix` ([in, out]), named `name`.
-  static Value addMatrix(OpBuilder &b, Location loc, resq::ModuleParams &params,
-                         const std::string &name, const Eigen::MatrixXd &m) {
-    resq::ModuleParams::RowMatrix rows = m;
-    std::string added = params.add(
-        name, resq::params::DType::F32, {int64_t(m.rows()), int64_t(m.cols())},
-        std::vector<double>(rows.data(), rows.data() + rows.size()));
-    return resq::ParamOp::create(
-        b, loc,
-        RankedTensorType::get({int64_t(m.rows()), int64_t(m.cols())},
-                              b.getF32Type()),
-        added);
-  }
-
-  /// `x` reshaped to `shape`, then transposed by [0, 2, 1, 3].
-  static Value reshapeThenSwap(OpBuilder &b, Location loc, Value x,
-                               ArrayRef<int64_t> shape) {
-    ImplicitLocOpBuilder ib(loc, b);
-    auto type = cast<RankedTensorType>(x.getType());
-    Value reshaped = tosa::ReshapeOp::create(
-        ib, RankedTensorType::get(shape, type.getElementType()), x,
-        tosa::getTosaConstShape(ib, shape));
-    SmallVector<int64_t> swapped = {shape[0], shape[2], shape[1], shape[3]};
-    return tosa::TransposeOp::create(
-        ib, RankedTensorType::get(swapped, type.getElementType()), reshaped,
-        ib.getDenseI32ArrayAttr({0, 2, 1, 3}));
-  }
-
-  /// Erases `op` and then each producer of its operands that has no use
-  /// left, as far as the chain goes (the old reshapes and transposes).
-  static void eraseDeadChain(Operation *op) {
-    SmallVector<Operation *> work = {op};
-    while (!work.empty()) {
-      Operation *next = work.pop_back_val();
-      if (!next->use_empty() ||
-          isa<resq::AttentionOp, resq::LinearOp, resq::ParamOp>(next))
-        continue;
-      SmallVector<Operation *> producers;
-      for (Value operand : next->getOperands())
-        if (Operation *producer = operand.getDefiningOp())
-          producers.push_back(producer);
-      next->erase();
-      work.append(producers);
-    }
-  }
-
   /// Folds one value basis per KV head into W_v and W_o: attention takes
   /// and returns v-rank columns per head.
   LogicalResult projectValues(resq::TransformerLayer &layer, int64_t index,
@@ -206,7 +127,6 @@ struct LowRankAttention
                               resq::ModuleParams &params) {
     resq::AttentionOp attention = layer.attention;
     auto valueType = cast<RankedTensorType>(attention.getValue().getType());
-    auto outputType = cast<RankedTensorType>(attention.getOutput().getType());
     if (valueType.getRank() != 4 || attention.getPastKey())
       return attention.emitError()
              << "--resq-lowrank-attention v-rank needs [batch, heads, seq, "
@@ -229,7 +149,8 @@ struct LowRankAttention
     if (threshold != 0) {
       rank = 1;
       for (const Eigen::MatrixXd &moment : *moments)
-        rank = std::max(rank, rankOf(moment, threshold));
+        rank =
+            std::max(rank, resq::numerics::rankForThreshold(moment, threshold));
     }
     std::vector<Eigen::MatrixXd> bases;
     for (const Eigen::MatrixXd &moment : *moments)
@@ -244,51 +165,9 @@ struct LowRankAttention
                 "the attention's heads";
     resq::numerics::FoldedValueWeights folded =
         resq::numerics::foldValueBases(*wv, *wo, bases, heads);
-
-    // v: the folded weight, and the values re-split into r-column heads.
-    OpBuilder b(layer.v);
-    Location loc = layer.v.getLoc();
-    layer.v.getWeightMutable().assign(
-        addMatrix(b, loc, params, prefix + "v_lowrank", folded.valueWeight));
-    auto vType = cast<RankedTensorType>(layer.v.getType());
-    SmallVector<int64_t> vShape(vType.getShape());
-    vShape.back() = kvHeads * rank;
-    layer.v.getResult().setType(
-        RankedTensorType::get(vShape, vType.getElementType()));
-    b.setInsertionPointAfter(layer.v);
-    Value oldValue = attention.getValue();
-    Value values = reshapeThenSwap(
-        b, loc, layer.v.getResult(),
-        {valueType.getShape()[0], valueType.getShape()[2], kvHeads, rank});
-    attention.getValueMutable().assign(values);
-    if (Operation *old = oldValue.getDefiningOp())
-      eraseDeadChain(old);
-
-    // Attention returns r columns per query head; o reads them.
-    SmallVector<int64_t> outShape(outputType.getShape());
-    outShape.back() = rank;
-    attention.getOutput().setType(
-        RankedTensorType::get(outShape, outputType.getElementType()));
-    Value oldInput = layer.o.getInput();
-    b.setInsertionPointAfter(attention);
-    ImplicitLocOpBuilder ib(attention.getLoc(), b);
-    SmallVector<int64_t> tokensFirst = {outShape[0], outShape[2], heads, rank};
-    Value swapped = tosa::TransposeOp::create(
-        ib, RankedTensorType::get(tokensFirst, outputType.getElementType()),
-        attention.getOutput(), ib.getDenseI32ArrayAttr({0, 2, 1, 3}));
-    SmallVector<int64_t> merged = {outShape[0], outShape[2], heads * rank};
-    Value oInput = tosa::ReshapeOp::create(
-        ib, RankedTensorType::get(merged, outputType.getElementType()), swapped,
-        tosa::getTosaConstShape(ib, merged));
-    layer.o.getInputMutable().assign(oInput);
-    OpBuilder ob(layer.o);
-    layer.o.getWeightMutable().assign(addMatrix(ob, layer.o.getLoc(), params,
-                                                prefix + "o_lowrank",
-                                                folded.outputWeight));
-    if (Operation *old = oldInput.getDefiningOp())
-      eraseDeadChain(old);
-    attention->setAttr("resq.v_rank", ob.getI64IntegerAttr(rank));
-    return success();
+    return resq::shrinkValueHeads(
+        layer, params, rank, prefix + "v_lowrank", folded.valueWeight,
+        prefix + "o_lowrank", folded.outputWeight, "resq-lowrank-attention");
   }
 };
 

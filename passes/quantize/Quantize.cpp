@@ -32,6 +32,10 @@ using RowMatrix = resq::ModuleParams::RowMatrix;
 
 namespace {
 
+int64_t lastDim(Value value) {
+  return cast<ShapedType>(value.getType()).getShape().back();
+}
+
 struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
   using ResqQuantizeBase::ResqQuantizeBase;
 
@@ -157,10 +161,12 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
   }
 
   /// The two-part split of a group of `width` channels at `lowBits` /
-  /// high-bits (one range when there is no high part).
-  SmallVector<resq::BitRange> split(int64_t width, int64_t lowBits,
-                                    bool splits) const {
-    int64_t high = splits ? highOf(width, lowBits) : 0;
+  /// high-bits (one range when there is no high part). The high part is
+  /// that of a space of `space` channels (0: `width`): a low-rank head keeps
+  /// its full head's high-precision channels.
+  SmallVector<resq::BitRange> split(int64_t width, int64_t lowBits, bool splits,
+                                    int64_t space = 0) const {
+    int64_t high = splits ? highOf(space ? space : width, lowBits) : 0;
     SmallVector<resq::BitRange> ranges = {{width - high, lowBits}};
     if (high)
       ranges.push_back({high, highBits});
@@ -176,11 +182,13 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     int64_t group;
     bool splits;
     std::string statistics;
+    /// The space whose high part the split keeps (0: the group).
+    int64_t space = 0;
   };
 
   void quantizeLinears(LinearSites &sites) {
     SmallVector<resq::BitRange> rowRanges =
-        split(sites.group, wBits, sites.splits);
+        split(sites.group, wBits, sites.splits, sites.space);
     SmallVector<resq::numerics::QuantizedRows> quantized;
     for (resq::LinearOp op : sites.ops) {
       int64_t in =
@@ -203,8 +211,9 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     }
     if (mode == QuantMode::Fake)
       return;
-    resq::IntegerLinear integer{split(sites.group, aBits, sites.splits),
-                                rowRanges, sites.group, actSym, clip};
+    resq::IntegerLinear integer{
+        split(sites.group, aBits, sites.splits, sites.space), rowRanges,
+        sites.group, actSym, clip};
     if (failed(
             resq::replaceWithQLinear(sites.ops, quantized, integer, *params)))
       hadError = true;
@@ -213,23 +222,25 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
   //===--- activations -----------------------------------------------===//
 
   /// A per-token quantizer of `x` in groups of `width` channels (the whole
-  /// last dim, or one head), split at `lowBits` / high-bits.
-  Value quantizer(OpBuilder &b, Value x, int64_t width, int64_t lowBits) {
+  /// last dim, or one head), split at `lowBits` / high-bits (the high part
+  /// of `space` channels, 0: of `width`).
+  Value quantizer(OpBuilder &b, Value x, int64_t width, int64_t lowBits,
+                  int64_t space = 0) {
     int64_t last = cast<RankedTensorType>(x.getType()).getShape().back();
     return resq::SubspaceQuantOp::create(
         b, x.getLoc(), x.getType(), x,
-        resq::bitRangesAttr(b.getContext(), split(width, lowBits, true)),
+        resq::bitRangesAttr(b.getContext(), split(width, lowBits, true, space)),
         width < last ? b.getI64IntegerAttr(width) : IntegerAttr(),
         actSym ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(clip));
   }
 
   /// Quantizes the value read by `uses` once, right after its definition.
-  void quantizeInput(ArrayRef<OpOperand *> uses, int64_t width,
-                     int64_t lowBits) {
+  void quantizeInput(ArrayRef<OpOperand *> uses, int64_t width, int64_t lowBits,
+                     int64_t space = 0) {
     Value x = uses.front()->get();
     OpBuilder b(x.getContext());
     b.setInsertionPointAfterValue(x);
-    Value q = quantizer(b, x, width, lowBits);
+    Value q = quantizer(b, x, width, lowBits, space);
     for (OpOperand *use : uses)
       use->set(q);
   }
@@ -278,7 +289,24 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
 
   void quantizeLayer(resq::TransformerLayer &layer, int64_t index) {
     std::string prefix = "layers." + std::to_string(index) + ".";
-    int64_t hd = layer.attention.getHeadDim();
+    // Low-rank attention (resq.k_rank / resq.v_rank) reads keys and values
+    // of fewer columns than the model's head (RoPE's); they keep the high
+    // part of the full head, as ResQ's truncated bases order them.
+    int64_t hd = layer.qRope ? lastDim(layer.qRope.getResult())
+                             : layer.attention.getHeadDim();
+    int64_t keyWidth = lastDim(layer.attention.getKey());
+    int64_t valueWidth = lastDim(layer.attention.getValue());
+    int64_t high =
+        highBits ? resq::numerics::highChannels(hd, highFraction) : 0;
+    if (std::min(keyWidth, valueWidth) < high) {
+      layer.attention.emitError()
+          << "--resq-quantize: the low-rank heads (keys " << keyWidth
+          << ", values " << valueWidth << " columns) are narrower than the "
+          << high << " high-precision channels of the " << hd
+          << "-channel head";
+      hadError = true;
+      return;
+    }
     auto inputWidth = [](resq::LinearOp linear) {
       return cast<RankedTensorType>(linear.getWeight().getType()).getShape()[0];
     };
@@ -294,7 +322,7 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
       quantizeInput(
           {&layer.gate.getInputMutable(), &layer.up.getInputMutable()}, d,
           aBits);
-      quantizeInput({&layer.o.getInputMutable()}, hd, aBits);
+      quantizeInput({&layer.o.getInputMutable()}, valueWidth, aBits, hd);
       // The down input is Hadamard-rotated: uniform.
       OpBuilder b(layer.down);
       Value x = layer.down.getInput();
@@ -307,16 +335,17 @@ struct Quantize : resq::impl::ResqQuantizeBase<Quantize> {
     }
     if (kvBits < 16) {
       OpBuilder b(layer.attention);
-      for (OpOperand *use : {&layer.attention.getKeyMutable(),
-                             &layer.attention.getValueMutable()})
-        use->set(quantizer(b, use->get(), hd, kvBits));
+      layer.attention.getKeyMutable().assign(
+          quantizer(b, layer.attention.getKey(), keyWidth, kvBits, hd));
+      layer.attention.getValueMutable().assign(
+          quantizer(b, layer.attention.getValue(), valueWidth, kvBits, hd));
     }
 
     // The down input is Hadamard-rotated: no split.
     std::vector<LinearSites> sites = {
         {{layer.q, layer.k, layer.v}, d, true, prefix + "attn_in"},
         {{layer.gate, layer.up}, d, true, prefix + "mlp_in"},
-        {{layer.o}, hd, true, prefix + "o_in"},
+        {{layer.o}, valueWidth, true, prefix + "o_in", hd},
         {{layer.down}, dff, false, prefix + "down_in"}};
     for (LinearSites &site : sites)
       if (!hadError)

@@ -25,11 +25,17 @@ struct ReportStructure : resq::impl::ResqReportStructureBase<ReportStructure> {
       if (model.layers.empty())
         return;
       found = true;
-      resq::AttentionOp first = model.layers.front().attention;
+      resq::TransformerLayer &front = model.layers.front();
+      resq::AttentionOp first = front.attention;
+      // Low-rank attention shrinks the attention's head; RoPE's is the
+      // model's.
+      int64_t headDim =
+          front.qRope
+              ? cast<ShapedType>(front.qRope.getType()).getShape().back()
+              : first.getHeadDim();
       os << "func @" << func.getSymName() << ": " << model.layers.size()
          << " layers (heads " << first.getNumHeads() << ", kv_heads "
-         << first.getNumKvHeads() << ", head_dim " << first.getHeadDim()
-         << ")\n";
+         << first.getNumKvHeads() << ", head_dim " << headDim << ")\n";
       for (auto [index, layer] : llvm::enumerate(model.layers)) {
         std::vector<std::string> missing = layer.missing();
         os << "  layer " << index << ":";
@@ -43,6 +49,8 @@ struct ReportStructure : resq::impl::ResqReportStructureBase<ReportStructure> {
           for (const std::string &part : missing)
             os << " " << part;
         }
+        if (layer.attention)
+          reportRanks(os, layer.attention);
         os << "\n";
       }
       auto yesNo = [](bool found) { return found ? "yes" : "no"; };
@@ -66,6 +74,19 @@ struct ReportStructure : resq::impl::ResqReportStructureBase<ReportStructure> {
     if (failed)
       signalPassFailure();
     markAllAnalysesPreserved();
+  }
+
+  /// The ranks --resq-lowrank-attention chose for this layer, if any.
+  static void reportRanks(llvm::raw_ostream &os, resq::AttentionOp attention) {
+    auto kRank = attention->getAttrOfType<IntegerAttr>("resq.k_rank");
+    auto vRank = attention->getAttrOfType<IntegerAttr>("resq.v_rank");
+    if (!kRank && !vRank)
+      return;
+    os << "; low rank:";
+    if (kRank)
+      os << " k " << kRank.getInt();
+    if (vRank)
+      os << (kRank ? "," : "") << " v " << vRank.getInt();
   }
 };
 

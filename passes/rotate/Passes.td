@@ -34,6 +34,20 @@ def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
     from `H_V[l, h] / N`, `U_C[l]` from `sum_h H_K[l, h] / (N n_kv)`; each
     covariance is damped by `damp * mean(diag C)` first.
 
+    Low rank with one basis (`scheme=resq` with `k-rank`, `v-rank` or
+    `kv-threshold`; issue 24): the same PCA bases decide what is dropped
+    (the weakest components), what is kept at the low precision and the
+    high-variance `high-fraction` of the head kept at high precision. `U_C`
+    and each `U_B[h]` keep their `r` strongest components (`hd x r`), with
+    the random rotations inside the kept low block (`r - high` columns) and
+    the unchanged high block, so nothing dropped is mixed in: queries and
+    keys are projected after RoPE (`resq.project`, the full head size's
+    score scale kept), and W_v, W_o become `[d, n_kv r]`, `[n_heads r, d]`.
+    A rank equal to the head size is today's rotation, bit for bit (no
+    attribute, the same archive). `kv-threshold=t` chooses each layer's
+    ranks from the undamped spectra as `--resq-lowrank-attention` does. The
+    ranks are recorded as `resq.k_rank` / `resq.v_rank`.
+
     The rotated weights are new archive tensors (`<name>.rotated`); `U_C`
     matrices are archive tensors too (`layers.L.rotate_qk`). The model
     computes the same logits (1e-4; `test/Passes/rotate-model.test`). The
@@ -52,6 +66,15 @@ def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
            "(scheme=resq; ResQ uses 1/8)">,
     Option<"damp", "damp", "double", "0.01",
            "Damping of each covariance, relative to its mean diagonal">,
+    Option<"kRank", "k-rank", "int64_t", "0",
+           "scheme=resq: keep this many key components per layer, from the "
+           "high-precision width to the head size (0: all)">,
+    Option<"vRank", "v-rank", "int64_t", "0",
+           "scheme=resq: keep this many value components per KV head (0: "
+           "all)">,
+    Option<"kvThreshold", "kv-threshold", "double", "0",
+           "scheme=resq: each layer's ranks from the calibration spectra, t "
+           "in (0, 1] (instead of k-rank and v-rank)">,
   ];
 }
 

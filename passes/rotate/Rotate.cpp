@@ -7,11 +7,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/common/CalibrationStats.h"
+#include "passes/common/LowRankRewrite.h"
 #include "passes/common/ModuleParams.h"
 #include "passes/common/TransformerStructure.h"
 #include "passes/rotate/Passes.h"
 
 #include "resq/numerics/Hadamard.h"
+#include "resq/numerics/LowRank.h"
 #include "resq/numerics/PcaRotation.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -39,6 +41,20 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       module.emitError() << "--resq-rotate: high-fraction must be in (0, 1)";
       return signalPassFailure();
     }
+    if (lowRank() && scheme != resq::RotationScheme::Resq) {
+      module.emitError() << "--resq-rotate: k-rank, v-rank and kv-threshold "
+                            "need scheme=resq (its PCA bases)";
+      return signalPassFailure();
+    }
+    if (kvThreshold != 0 &&
+        (kvThreshold < 0 || kvThreshold > 1 || kRank != 0 || vRank != 0)) {
+      module.emitError() << "--resq-rotate: kv-threshold "
+                         << double(kvThreshold)
+                         << (kRank != 0 || vRank != 0
+                                 ? " and k-rank/v-rank exclude each other"
+                                 : " is not in (0, 1]");
+      return signalPassFailure();
+    }
     if (scheme == resq::RotationScheme::Resq &&
         !statistics.openOrReport(module, stats,
                                  "--resq-rotate scheme=resq needs the "
@@ -49,6 +65,10 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
     if (failed(opened))
       return signalPassFailure();
     params = opened->params.get();
+    // Its rotations span the whole head: after --resq-lowrank-attention they
+    // would mix the kept directions with the dropped ones.
+    if (failed(resq::refuseLowRank(opened->models, "resq-rotate")))
+      return signalPassFailure();
     for (resq::TransformerStructure &model : opened->models) {
       rotate(model);
       if (hadError)
@@ -92,18 +112,61 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
 
   //===--- matrices --------------------------------------------------===//
 
-  std::optional<Eigen::MatrixXd> pca(const std::string &site, int64_t group,
-                                     uint64_t salt) {
+  bool lowRank() const { return kRank != 0 || vRank != 0 || kvThreshold != 0; }
+
+  /// The mean second moment of `site` for `group`, or nullopt after a
+  /// diagnostic.
+  std::optional<Eigen::MatrixXd> moment(const std::string &site,
+                                        int64_t group) {
     std::string error;
     std::optional<Eigen::MatrixXd> c = statistics.mean(site, group, error);
     if (!c) {
       getOperation().emitError() << error;
       hadError = true;
-      return std::nullopt;
     }
+    return c;
+  }
+
+  /// ResQ's basis of `c`, keeping its `rank` strongest components (-1: all).
+  Eigen::MatrixXd pcaBasis(const Eigen::MatrixXd &c, uint64_t salt,
+                           int64_t rank = -1) {
     return resq::numerics::pcaRotation(
-        *c, resq::numerics::highChannels(c->rows(), highFraction), damp,
-        uint64_t(seed) + salt);
+        c, resq::numerics::highChannels(c.rows(), highFraction), damp,
+        uint64_t(seed) + salt, rank);
+  }
+
+  std::optional<Eigen::MatrixXd> pca(const std::string &site, int64_t group,
+                                     uint64_t salt, int64_t rank = -1) {
+    std::optional<Eigen::MatrixXd> c = moment(site, group);
+    if (!c)
+      return std::nullopt;
+    return pcaBasis(*c, salt, rank);
+  }
+
+  /// A rank option checked against a head of `hd` whose high-precision part
+  /// has `high` channels (0: the whole head); nullopt after a diagnostic.
+  std::optional<int64_t> checkedRank(resq::AttentionOp attention,
+                                     const char *option, int64_t rank,
+                                     int64_t hd, int64_t high) {
+    if (rank == 0)
+      return hd;
+    if (rank >= high && rank <= hd)
+      return rank;
+    attention.emitError() << "--resq-rotate: " << option << " " << rank
+                          << " is not in [" << high << ", " << hd
+                          << "] (from the high-precision width to the head "
+                             "size)";
+    hadError = true;
+    return std::nullopt;
+  }
+
+  /// The rank kv-threshold gives a layer's moments: the largest any of them
+  /// needs, and never below the high-precision width.
+  int64_t thresholdRank(ArrayRef<Eigen::MatrixXd> moments, int64_t high) {
+    int64_t rank = high;
+    for (const Eigen::MatrixXd &m : moments)
+      rank = std::max(rank, resq::numerics::rankForThreshold(m, kvThreshold));
+    return rank;
   }
 
   bool normsFolded(const resq::TransformerStructure &model) {
@@ -138,6 +201,70 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
         matrix ? IntegerAttr() : b.getI64IntegerAttr(hadamardSeed),
         resq::RotationModeAttr::get(context, resq::RotationMode::Online),
         UnitAttr());
+  }
+
+  /// Queries and keys after RoPE, online: U_C as a resq.rotate, or with a
+  /// key rank below the head size its kept components as a resq.project.
+  void rotateQueriesAndKeys(resq::TransformerLayer &layer, int64_t l,
+                            int64_t high, bool pcaScheme) {
+    std::string prefix = "layers." + std::to_string(l) + ".";
+    int64_t hd = layer.attention.getHeadDim();
+    Value matrix;
+    if (pcaScheme) {
+      Eigen::MatrixXd c = Eigen::MatrixXd::Zero(hd, hd);
+      int64_t kvHeads = layer.attention.getNumKvHeads();
+      for (int64_t h = 0; h < kvHeads; ++h) {
+        std::optional<Eigen::MatrixXd> part = moment(prefix + "k_rope", h);
+        if (!part)
+          return;
+        c += *part;
+      }
+      c /= double(kvHeads);
+      std::optional<int64_t> keyRank =
+          kvThreshold != 0
+              ? thresholdRank({c}, high)
+              : checkedRank(layer.attention, "k-rank", kRank, hd, high);
+      if (!keyRank)
+        return;
+      Eigen::MatrixXd uc = resq::numerics::pcaRotation(
+          c, high, damp, uint64_t(seed) + 2 + 1000 * (l + 1), *keyRank);
+      if (*keyRank < hd) {
+        hadError |= failed(resq::projectQueriesAndKeys(
+            layer, *params, prefix + "rotate_qk", uc, "resq-rotate"));
+        return;
+      }
+      RowMatrix ucRows = uc;
+      std::string name = params->add(
+          prefix + "rotate_qk", resq::params::DType::F32, {hd, hd},
+          std::vector<double>(ucRows.data(), ucRows.data() + ucRows.size()));
+      OpBuilder b(layer.qRope);
+      matrix = resq::ParamOp::create(
+          b, layer.qRope.getLoc(),
+          RankedTensorType::get({hd, hd}, b.getF32Type()), name);
+    }
+    for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
+      Value rotated = insertRotate(rope.getResult(), matrix, seed + 2);
+      rope.getResult().replaceAllUsesExcept(rotated, rotated.getDefiningOp());
+    }
+  }
+
+  /// The down projection's input, online Hadamard: W_down <- U_D^T W_down U.
+  void rotateDown(resq::TransformerLayer &layer, const Eigen::MatrixXd &u) {
+    int64_t dff =
+        cast<RankedTensorType>(layer.down.getWeight().getType()).getShape()[0];
+    Eigen::MatrixXd ud = resq::numerics::randomizedHadamard(dff, seed + 3);
+    Eigen::MatrixXd udt = ud.transpose();
+    transform(layer.down, &udt, &u);
+    OpBuilder b(layer.down);
+    Value input = layer.down.getInput();
+    Value rotated = resq::RotateOp::create(
+        b, layer.down.getLoc(), input.getType(), input, Value(),
+        resq::RotationKindAttr::get(b.getContext(),
+                                    resq::RotationKind::Hadamard),
+        b.getI64IntegerAttr(seed + 3),
+        resq::RotationModeAttr::get(b.getContext(), resq::RotationMode::Online),
+        UnitAttr());
+    layer.down.getInputMutable().assign(rotated);
   }
 
   void rotate(resq::TransformerStructure &model) {
@@ -199,70 +326,45 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
         return;
       RowMatrix v = ut * *wv, o = *wo;
       int64_t group = heads / kvHeads;
-      for (int64_t h = 0; h < kvHeads; ++h) {
-        std::optional<Eigen::MatrixXd> ub =
-            pcaScheme ? pca(prefix + "v_out", h, 1 + 1000 * (l + 1) + h)
-                      : std::optional<Eigen::MatrixXd>(
-                            resq::numerics::randomizedHadamard(hd, seed + 1));
-        if (!ub)
+      int64_t high = resq::numerics::highChannels(hd, highFraction);
+      // Low rank keeps the valueRank strongest components of each U_B.
+      std::vector<Eigen::MatrixXd> valueMoments;
+      for (int64_t h = 0; pcaScheme && h < kvHeads; ++h) {
+        std::optional<Eigen::MatrixXd> c = moment(prefix + "v_out", h);
+        if (!c)
           return;
-        v.middleCols(h * hd, hd) = v.middleCols(h * hd, hd) * *ub;
+        valueMoments.push_back(std::move(*c));
+      }
+      std::optional<int64_t> valueRank =
+          kvThreshold != 0
+              ? thresholdRank(valueMoments, high)
+              : checkedRank(layer.attention, "v-rank", vRank, hd, high);
+      if (!valueRank)
+        return;
+      int64_t r = *valueRank;
+      RowMatrix vOut(v.rows(), kvHeads * r), oOut(heads * r, o.cols());
+      for (int64_t h = 0; h < kvHeads; ++h) {
+        Eigen::MatrixXd ub =
+            pcaScheme ? pcaBasis(valueMoments[h], 1 + 1000 * (l + 1) + h, r)
+                      : resq::numerics::randomizedHadamard(hd, seed + 1);
+        vOut.middleCols(h * r, r) = v.middleCols(h * hd, hd) * ub;
         for (int64_t q = h * group; q < (h + 1) * group; ++q)
-          o.middleRows(q * hd, hd) = ub->transpose() * o.middleRows(q * hd, hd);
+          oOut.middleRows(q * r, r) = ub.transpose() * o.middleRows(q * hd, hd);
       }
-      write(layer.v.getWeightMutable(), v);
-      write(layer.o.getWeightMutable(), o * u);
-
-      // Queries and keys after RoPE, online.
-      Value matrix;
-      if (pcaScheme) {
-        Eigen::MatrixXd c = Eigen::MatrixXd::Zero(hd, hd);
-        std::string error;
-        for (int64_t h = 0; h < kvHeads; ++h) {
-          std::optional<Eigen::MatrixXd> part =
-              statistics.mean(prefix + "k_rope", h, error);
-          if (!part) {
-            getOperation().emitError() << error;
-            hadError = true;
-            return;
-          }
-          c += *part;
-        }
-        c /= double(kvHeads);
-        Eigen::MatrixXd uc = resq::numerics::pcaRotation(
-            c, resq::numerics::highChannels(hd, highFraction), damp,
-            uint64_t(seed) + 2 + 1000 * (l + 1));
-        RowMatrix ucRows = uc;
-        std::string name = params->add(
-            prefix + "rotate_qk", resq::params::DType::F32, {hd, hd},
-            std::vector<double>(ucRows.data(), ucRows.data() + ucRows.size()));
-        OpBuilder b(layer.qRope);
-        matrix = resq::ParamOp::create(
-            b, layer.qRope.getLoc(),
-            RankedTensorType::get({hd, hd}, b.getF32Type()), name);
-      }
-      for (resq::RopeOp rope : {layer.qRope, layer.kRope}) {
-        Value rotated = insertRotate(rope.getResult(), matrix, seed + 2);
-        rope.getResult().replaceAllUsesExcept(rotated, rotated.getDefiningOp());
+      if (r == hd) {
+        write(layer.v.getWeightMutable(), vOut);
+        write(layer.o.getWeightMutable(), oOut * u);
+      } else if (failed(resq::shrinkValueHeads(
+                     layer, *params, r, prefix + "v_lowrank", vOut,
+                     prefix + "o_lowrank", oOut * u, "resq-rotate"))) {
+        hadError = true;
+        return;
       }
 
-      // The down projection's input, online Hadamard.
-      int64_t dff = cast<RankedTensorType>(layer.down.getWeight().getType())
-                        .getShape()[0];
-      Eigen::MatrixXd ud = resq::numerics::randomizedHadamard(dff, seed + 3);
-      Eigen::MatrixXd udt = ud.transpose();
-      transform(layer.down, &udt, &u);
-      OpBuilder b(layer.down);
-      Value input = layer.down.getInput();
-      Value rotated = resq::RotateOp::create(
-          b, layer.down.getLoc(), input.getType(), input, Value(),
-          resq::RotationKindAttr::get(b.getContext(),
-                                      resq::RotationKind::Hadamard),
-          b.getI64IntegerAttr(seed + 3),
-          resq::RotationModeAttr::get(b.getContext(),
-                                      resq::RotationMode::Online),
-          UnitAttr());
-      layer.down.getInputMutable().assign(rotated);
+      rotateQueriesAndKeys(layer, l, high, pcaScheme);
+      if (hadError)
+        return;
+      rotateDown(layer, u);
     }
   }
 };

@@ -15,7 +15,13 @@ passes --timeout seconds is a hang, kept likewise.
 
 Usage: python3 test/fuzz/mutate_mlir.py --tools build/bin [--mutants 2000]
            [--seed 1] [--jobs 2] [--timeout 60] [--crashes DIR]
-Prints the counts; exits 1 if anything crashed or hung.
+           [--seed-file F.mlir ...] [--pass "--resq-x=opts" ...]
+--seed-file takes the seeds from these files instead (with the archives
+beside them), --pass runs these pass arguments instead of every pass: so a
+pass that needs calibration statistics (stats=FILE, bound to the seed's
+weights) gets past its checks on mutants that keep the weights.
+Prints the counts (runs that succeeded too: how deep the passes went);
+exits 1 if anything crashed or hung.
 """
 import argparse
 import concurrent.futures
@@ -35,9 +41,16 @@ TYPES = ["f32", "f16", "bf16", "f64", "i1", "i8", "i16", "i32", "i64", "index"]
 INTS = [0, 1, -1, 2, 3, 7, 8, 16, 127, 128, 255, 256, 2**31 - 1, -2**31, 2**40, 1 << 62]
 
 
-def seeds(tools, work):
+def seeds(tools, work, files=None):
     found = []
-    for path in sorted(glob.glob(os.path.join(REPO, "test", "**", "*.mlir"), recursive=True)):
+    for path in files or []:
+        with open(path) as f:
+            found.append((path, f.read()))
+        for archive in glob.glob(os.path.join(os.path.dirname(os.path.abspath(path)),
+                                              "*.safetensors")):
+            shutil.copy(archive, work)
+    for path in [] if files else sorted(glob.glob(os.path.join(REPO, "test", "**", "*.mlir"),
+                                                  recursive=True)):
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
         for part in text.split("// -----"):
@@ -45,7 +58,8 @@ def seeds(tools, work):
             body = "\n".join(lines).strip()
             if body:
                 found.append((os.path.relpath(path, REPO), body + "\n"))
-    for model in sorted(glob.glob(os.path.join(REPO, "examples", "models", "*.onnx"))):
+    for model in [] if files else sorted(glob.glob(os.path.join(REPO, "examples", "models",
+                                                                 "*.onnx"))):
         out = os.path.join(work, os.path.basename(model) + ".mlir")
         result = subprocess.run([os.path.join(tools, "resq-import"), model, "-o", out,
                                  "--params", out + ".safetensors"], capture_output=True)
@@ -149,7 +163,7 @@ def run(command, cwd, timeout):
 
 
 def try_mutant(args, passes, index, text):
-    """Returns (accepted, runs, [(why, command)])."""
+    """Returns (accepted, runs, succeeded runs, [(why, command)])."""
     with tempfile.TemporaryDirectory(prefix="resq-mutant-") as scratch:
         path = os.path.join(scratch, "mutant.mlir")
         with open(path, "w") as f:
@@ -166,16 +180,17 @@ def try_mutant(args, passes, index, text):
         if why:  # the parser or a verifier crashed
             keep = os.path.join(args.crashes, f"mutant-{args.seed}-{index}.mlir")
             shutil.copy(path, keep)
-            return False, 1, [(why, [opt, keep])]
+            return False, 1, 0, [(why, [opt, keep])]
         if result.returncode != 0:
-            return False, 1, []
-        runs = 1
+            return False, 1, 0, []
+        runs, succeeded = 1, 0
         if args.verify_only:
-            return True, runs, []
+            return True, runs, succeeded, []
         for p in passes:
             command = [opt, path, p, "-o", os.devnull]
             result = run(command, scratch, args.timeout)
             runs += 1
+            succeeded += result is not None and result.returncode == 0
             why = crashed(result)
             if why:
                 problems.append((why, [opt, "mutant.mlir", p]))
@@ -183,7 +198,7 @@ def try_mutant(args, passes, index, text):
             keep = os.path.join(args.crashes, f"mutant-{args.seed}-{index}.mlir")
             shutil.copy(path, keep)
             problems = [(why, [command[0], keep] + command[2:]) for why, command in problems]
-        return True, runs, problems
+        return True, runs, succeeded, problems
 
 
 def main():
@@ -195,6 +210,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--crashes", default="mutant-crashes")
+    parser.add_argument("--seed-file", action="append", default=[],
+                        help="seed from this .mlir file (and the archives beside it) only")
+    parser.add_argument("--pass", dest="passes", action="append", default=[],
+                        help="run this pass argument instead of every pass")
     parser.add_argument("--verify-only", action="store_true",
                         help="only count the mutants the verifier accepts (no passes)")
     args = parser.parse_args()
@@ -204,11 +223,12 @@ def main():
 
     help_text = subprocess.run([os.path.join(args.tools, "resq-opt"), "--help"],
                                capture_output=True, text=True).stdout
-    passes = sorted(set(re.findall(r"^\s+(--resq-[a-z0-9-]+)", help_text, re.M)))
+    passes = args.passes or sorted(set(re.findall(r"^\s+(--resq-[a-z0-9-]+)", help_text,
+                                                  re.M)))
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="resq-seeds-") as work:
         args.work = work
-        corpus = seeds(args.tools, work)
+        corpus = seeds(args.tools, work, args.seed_file)
         print(f"{len(corpus)} seeds that verify, {len(passes)} passes and pipelines, "
               f"{args.mutants} mutants (seed {args.seed})", flush=True)
         mutants = []
@@ -216,20 +236,22 @@ def main():
             _, text = rng.choice(corpus)
             mutated, _kind = mutate(text, rng)
             mutants.append(mutated)
-        accepted = runs = 0
+        accepted = runs = succeeded = 0
         problems = []
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = [pool.submit(try_mutant, args, passes, i, t) for i, t in enumerate(mutants)]
             for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-                ok, n, found = future.result()
+                ok, n, good, found = future.result()
                 accepted += ok
                 runs += n
+                succeeded += good
                 problems += found
                 if done % 200 == 0:
-                    print(f"  {done} mutants, {accepted} verified, {runs} runs, "
-                          f"{len(problems)} crashes or hangs", flush=True)
+                    print(f"  {done} mutants, {accepted} verified, {runs} runs "
+                          f"({succeeded} passes succeeded), {len(problems)} crashes or hangs",
+                          flush=True)
     print(f"mutants {args.mutants}, accepted by the verifier {accepted}, resq-opt runs {runs}, "
-          f"crashes or hangs {len(problems)}")
+          f"pass runs that succeeded {succeeded}, crashes or hangs {len(problems)}")
     for why, command in problems[:50]:
         print(f"  {why}: {' '.join(command)}")
     return 1 if problems else 0

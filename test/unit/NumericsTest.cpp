@@ -393,6 +393,34 @@ TEST(PcaRotation, HighBlockSpansTheTopEigenvectors) {
   EXPECT_LT((damped - u).norm(), 1e-8);
 }
 
+// Truncated to rank r (low-rank attention with ResQ): n x r with orthonormal
+// columns spanning exactly the r strongest components; the high block is the
+// full rotation's; nothing of the dropped components is mixed in; rank n is
+// the full rotation bit for bit.
+TEST(PcaRotation, TruncatedKeepsTheStrongestComponents) {
+  const int64_t n = 24, high = 3, rank = 10;
+  Eigen::MatrixXd basis = resq::numerics::randomOrthogonal(n, 11);
+  Eigen::VectorXd variances(n);
+  for (int64_t i = 0; i < n; ++i)
+    variances[i] = 1.0 + double((i * 7) % n);
+  Eigen::MatrixXd c = basis * variances.asDiagonal() * basis.transpose();
+  Eigen::MatrixXd full = resq::numerics::pcaRotation(c, high, 0.0, 5);
+  EXPECT_EQ(resq::numerics::pcaRotation(c, high, 0.0, 5, n), full);
+  Eigen::MatrixXd u = resq::numerics::pcaRotation(c, high, 0.01, 5, rank);
+  ASSERT_EQ(u.rows(), n);
+  ASSERT_EQ(u.cols(), rank);
+  EXPECT_LT((u.transpose() * u - Eigen::MatrixXd::Identity(rank, rank)).norm(),
+            1e-10);
+  // The kept variance is the sum of the top `rank` variances (n .. n-r+1).
+  double kept = 0;
+  for (int64_t i = 0; i < rank; ++i)
+    kept += double(n - i);
+  Eigen::MatrixXd rotated = u.transpose() * c * u;
+  EXPECT_NEAR(rotated.trace(), kept, 1e-9);
+  EXPECT_LT((u.rightCols(high) - full.rightCols(high)).norm(), 1e-8);
+  EXPECT_LT(rotated.topRightCorner(rank - high, high).norm(), 1e-9);
+}
+
 TEST(PcaRotation, HighChannels) {
   EXPECT_EQ(resq::numerics::highChannels(64, 0.125), 8);
   EXPECT_EQ(resq::numerics::highChannels(8, 0.125), 1);

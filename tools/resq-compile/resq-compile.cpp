@@ -140,6 +140,26 @@ static cl::opt<int64_t>
 static cl::opt<int64_t> seed("seed", cl::desc("Seed of the random rotations"),
                              cl::init(resq::ResqRotateOptions().seed),
                              cl::cat(category));
+static cl::opt<int64_t>
+    kvRank("kv-rank",
+           cl::desc("Low-rank attention (Eigen Attention): keys and values "
+                    "projected onto this many PCA directions per KV head "
+                    "(needs --calibrate)"),
+           cl::init(0), cl::cat(category));
+static cl::opt<int64_t> kRank("k-rank",
+                              cl::desc("Low-rank attention: the key rank "
+                                       "alone (keys after RoPE)"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<int64_t> vRank("v-rank",
+                              cl::desc("Low-rank attention: the value rank "
+                                       "alone"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<double> kvThreshold(
+    "kv-threshold",
+    cl::desc("Low-rank attention: each layer's ranks from the calibration "
+             "spectra, the directions whose normalised singular values sum "
+             "to less than t, t in (0, 1]"),
+    cl::init(0), cl::cat(category));
 static cl::opt<Target>
     target("target",
            cl::desc("What the model runs on (cim needs --scheme rtn "
@@ -220,6 +240,15 @@ int main(int argc, char **argv) {
   quantize.weights = weightQuantizer;
   quantize.actOrder = actOrder;
   quantize.mode = quantMode;
+  if (kvRank.getNumOccurrences() &&
+      (kRank.getNumOccurrences() || vRank.getNumOccurrences())) {
+    errs() << "resq-compile: --kv-rank sets both ranks: give it or --k-rank "
+              "and --v-rank\n";
+    return 1;
+  }
+  quantize.kRank = kvRank.getNumOccurrences() ? kvRank : kRank;
+  quantize.vRank = kvRank.getNumOccurrences() ? kvRank : vRank;
+  quantize.kvThreshold = kvThreshold;
 
   options.target = target;
   if (std::string problem = resq::driver::checkCompileOptions(options);

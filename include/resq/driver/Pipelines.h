@@ -4,8 +4,9 @@
 // name (docs/compiling.md lists them):
 //   --resq-prepare                 untie embeddings, raise, fold norms;
 //   --resq-calibrate-instrument    observers whose outputs calibration reads;
-//   --resq-quantize-pipeline{...}  the scheme: rotations, quantization, and
-//                                  the archive pruned to what is still used;
+//   --resq-quantize-pipeline{...}  the scheme: low-rank attention, rotations,
+//                                  quantization, and the archive pruned to
+//                                  what is still used;
 //   --resq-lower-to-cpu{...}       (passes/lower) the CPU target.
 // Stages that need calibration read it from files (stats=, gptq-stats=),
 // which resq-compile writes before running them.
@@ -15,6 +16,7 @@
 #ifndef RESQ_DRIVER_PIPELINES_H
 #define RESQ_DRIVER_PIPELINES_H
 
+#include "passes/lowrank/Passes.h"
 #include "passes/quantize/Passes.h"
 #include "passes/rotate/Passes.h"
 
@@ -70,6 +72,22 @@ struct QuantizePipelineOptions
       *this, "gptq-stats",
       llvm::cl::desc("Calibration statistics of the model as it is after "
                      "the rotations (weights=gptq: the Hessians)")};
+  Option<int64_t> kRank{
+      *this, "k-rank",
+      llvm::cl::desc("Low-rank attention: key rank per KV head (0: full; "
+                     "needs stats)"),
+      llvm::cl::init(0)};
+  Option<int64_t> vRank{
+      *this, "v-rank",
+      llvm::cl::desc("Low-rank attention: value rank per KV head (0: full; "
+                     "needs stats)"),
+      llvm::cl::init(0)};
+  Option<double> kvThreshold{
+      *this, "kv-threshold",
+      llvm::cl::desc("Low-rank attention: each layer's key and value ranks "
+                     "from the calibration spectra, t in (0, 1] (needs "
+                     "stats)"),
+      llvm::cl::init(0)};
   Option<bool> rotated{
       *this, "rotated",
       llvm::cl::desc("The model is rotated already (resq-compile rotates "
@@ -77,6 +95,13 @@ struct QuantizePipelineOptions
                      "the rotation"),
       llvm::cl::init(false)};
 };
+
+/// Whether the options ask for low-rank attention.
+bool wantsLowRank(const QuantizePipelineOptions &options);
+
+/// The first combination of options the pipeline cannot build, as a
+/// message; empty when there is none.
+std::string checkQuantizePipeline(const QuantizePipelineOptions &options);
 
 /// The --resq-rotate options of a scheme (quarot or resq).
 ResqRotateOptions rotationOf(const QuantizePipelineOptions &options);
@@ -88,8 +113,10 @@ void buildPreparePipeline(mlir::OpPassManager &pm);
 /// --resq-calibrate-instrument: --resq-insert-observers.
 void buildCalibrateInstrumentPipeline(mlir::OpPassManager &pm);
 
-/// --resq-quantize-pipeline: the scheme's rotation (quarot: Hadamard, resq:
-/// PCA from `stats`), --resq-quantize (not for fp32), --resq-prune-params.
+/// --resq-quantize-pipeline: --resq-lowrank-attention (fp32 with k-rank,
+/// v-rank or kv-threshold), the scheme's rotation (quarot: Hadamard, resq:
+/// PCA from `stats`, truncated to the ranks), --resq-quantize (not for
+/// fp32), --resq-prune-params. The options must pass checkQuantizePipeline.
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizePipelineOptions &options);
 

@@ -33,6 +33,9 @@ Eigen::VectorXd normalizedSingularValues(const Eigen::VectorXd &eigenvalues);
 /// t = 1 through rounding), and at least one direction is always kept.
 int64_t rankForThreshold(const Eigen::VectorXd &sigma, double threshold);
 
+/// rankForThreshold of a second-moment matrix's normalised singular values.
+int64_t rankForThreshold(const Eigen::MatrixXd &moment, double threshold);
+
 /// The per-layer search of the reference implementation: thresholds
 /// `start`, `start - step`, ... (down to `lowest`) are tried in turn while
 /// `passes(t)` holds (the layer's relative output error under the budget,

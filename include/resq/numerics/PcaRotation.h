@@ -20,8 +20,14 @@ namespace resq::numerics {
 /// `damp * mean(diag c)`, times blockdiag(R_low, R_high) of independent
 /// random orthogonal rotations from `seed`; the high block has `high`
 /// columns.
+///
+/// With `rank` < n (and >= high), the weakest n - rank components are
+/// dropped first: the result is n x rank, the `rank` strongest components
+/// times blockdiag(R_low, R_high) with R_low of size rank - high, so the
+/// rotations never mix a dropped component into the kept ones. At rank n
+/// (or -1) it is the full rotation above, bit for bit.
 Eigen::MatrixXd pcaRotation(const Eigen::MatrixXd &c, int64_t high, double damp,
-                            uint64_t seed);
+                            uint64_t seed, int64_t rank = -1);
 
 /// The number of high-precision channels of a space of `n`: round(n * f),
 /// at least 1 and at most n.
