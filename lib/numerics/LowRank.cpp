@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <queue>
 
 namespace resq::numerics {
 
@@ -89,6 +90,41 @@ Eigen::MatrixXd foldKeyBasis(const Eigen::MatrixXd &keyWeight,
   for (int64_t g = 0; g < kvHeads; ++g)
     folded.middleCols(g * r, r) = keyWeight.middleCols(g * hd, hd) * basis;
   return folded;
+}
+
+std::optional<std::vector<int64_t>>
+allocateRanks(const std::vector<RankSpace> &spaces, double budgetBits) {
+  std::vector<int64_t> ranks;
+  double bits = 0, floorBits = 0;
+  for (const RankSpace &space : spaces) {
+    int64_t full = space.energies.size();
+    ranks.push_back(full);
+    bits += space.fixedBits + double(full) * space.bitsPerComponent;
+    floorBits += space.fixedBits +
+                 double(std::min(space.minRank, full)) * space.bitsPerComponent;
+  }
+  if (floorBits > budgetBits)
+    return std::nullopt;
+  // The next component each space would drop, weakest share first.
+  auto share = [&](size_t i) {
+    double total = spaces[i].energies.sum();
+    double e = spaces[i].energies[ranks[i] - 1];
+    return total > 0 ? std::max(e, 0.0) / total : 0.0;
+  };
+  using Candidate = std::pair<double, size_t>;
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> next;
+  for (size_t i = 0; i < spaces.size(); ++i)
+    if (ranks[i] > spaces[i].minRank)
+      next.push({share(i), i});
+  while (bits > budgetBits && !next.empty()) {
+    size_t i = next.top().second;
+    next.pop();
+    --ranks[i];
+    bits -= spaces[i].bitsPerComponent;
+    if (ranks[i] > spaces[i].minRank)
+      next.push({share(i), i});
+  }
+  return ranks;
 }
 
 } // namespace resq::numerics

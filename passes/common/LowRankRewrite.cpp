@@ -3,6 +3,7 @@
 #include "passes/common/LowRankRewrite.h"
 
 #include "dialects/resq/ResqOps.h"
+#include "resq/numerics/SymmetricEigen.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -53,6 +54,56 @@ RankedTensorType withLastDim(Type type, int64_t last) {
 }
 
 } // namespace
+
+FailureOr<AttentionMoments>
+readAttentionMoments(AttentionOp attention, const CalibrationStats &statistics,
+                     int64_t index) {
+  std::string prefix = "layers." + std::to_string(index) + ".";
+  int64_t hd = cast<ShapedType>(attention.getKey().getType()).getShape().back();
+  AttentionMoments moments;
+  moments.keys = Eigen::MatrixXd::Zero(hd, hd);
+  std::string error;
+  int64_t kvHeads = attention.getNumKvHeads();
+  for (int64_t h = 0; h < kvHeads; ++h)
+    for (const char *site : {"k_rope", "v_out"}) {
+      std::optional<Eigen::MatrixXd> moment =
+          statistics.mean(prefix + site, h, error);
+      if (!moment)
+        return attention.emitError() << error;
+      if (moment->rows() != hd)
+        return attention.emitError()
+               << "the statistics '" << prefix << site << "' are "
+               << moment->rows() << " wide, the attention's head size is "
+               << hd;
+      if (site == std::string("k_rope"))
+        moments.keys += *moment;
+      else
+        moments.values.push_back(std::move(*moment));
+    }
+  moments.keys /= double(kvHeads);
+  return moments;
+}
+
+std::vector<numerics::RankSpace>
+kvBudgetSpaces(ArrayRef<AttentionMoments> layers, int64_t minRank,
+               double fixedBits, double bitsPerComponent) {
+  auto energies = [](const Eigen::MatrixXd &m) {
+    return Eigen::VectorXd(
+        numerics::symmetricEigen(m).eigenvalues.cwiseMax(0.0));
+  };
+  std::vector<numerics::RankSpace> spaces;
+  for (const AttentionMoments &layer : layers) {
+    numerics::RankSpace keys{energies(layer.keys), minRank, fixedBits,
+                             bitsPerComponent};
+    numerics::RankSpace values = keys;
+    values.energies.setZero();
+    for (const Eigen::MatrixXd &head : layer.values)
+      values.energies += energies(head);
+    spaces.push_back(std::move(keys));
+    spaces.push_back(std::move(values));
+  }
+  return spaces;
+}
 
 Value addMatrixParam(OpBuilder &b, Location loc, ModuleParams &params,
                      const std::string &name, const Eigen::MatrixXd &matrix) {

@@ -11,14 +11,36 @@
 #ifndef RESQ_PASSES_COMMON_LOWRANKREWRITE_H
 #define RESQ_PASSES_COMMON_LOWRANKREWRITE_H
 
+#include "passes/common/CalibrationStats.h"
 #include "passes/common/ModuleParams.h"
 #include "passes/common/TransformerStructure.h"
+#include "resq/numerics/LowRank.h"
 
 #include <Eigen/Core>
 
 #include <string>
 
 namespace resq {
+
+/// The calibration moments low-rank attention reads for one layer: the
+/// keys' after RoPE averaged over the KV heads (`k_rope`), and the values'
+/// per KV head (`v_out`), each hd x hd.
+struct AttentionMoments {
+  Eigen::MatrixXd keys;
+  std::vector<Eigen::MatrixXd> values;
+};
+
+/// Reads them for layer `index`; fails with a diagnostic on the attention.
+mlir::FailureOr<AttentionMoments>
+readAttentionMoments(AttentionOp attention, const CalibrationStats &statistics,
+                     int64_t index);
+
+/// The spaces a KV-cache budget shrinks, keys then values of each layer,
+/// each costing `fixedBits + r * bitsPerComponent` per token (for all of a
+/// layer's KV heads) at rank r >= `minRank`.
+std::vector<numerics::RankSpace>
+kvBudgetSpaces(llvm::ArrayRef<AttentionMoments> layers, int64_t minRank,
+               double fixedBits, double bitsPerComponent);
 
 /// A new f32 parameter holding `matrix` ([in, out]) under `name` (suffixed
 /// if taken), created at `b`'s insertion point.

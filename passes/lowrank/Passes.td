@@ -34,6 +34,13 @@ def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
     heads. The ranks chosen are recorded on each `resq.attention` as
     `resq.k_rank` and `resq.v_rank`.
 
+    `kv-bits-per-token=B` chooses them under a budget instead: the cache
+    holds `16 (r_K + r_V) n_kv` bits per token and layer, and the
+    components are dropped, across all layers, in increasing order of their
+    share of their space's energy (the key space's eigenvalues, the value
+    space's summed over its KV heads) until the total fits `B`
+    (`numerics::allocateRanks`).
+
     `U_K` is an archive tensor (`layers.L.k_basis`). At ranks equal to the
     head sizes the model computes the same logits (1e-4).
   }];
@@ -45,6 +52,10 @@ def ResqLowRankAttention : Pass<"resq-lowrank-attention", "::mlir::ModuleOp"> {
     Option<"threshold", "threshold", "double", "0",
            "Per-layer ranks from the spectra instead: r(t) = #{i : sum of "
            "the first i normalised singular values < t}, t in (0, 1]">,
+    Option<"kvBitsPerToken", "kv-bits-per-token", "double", "0",
+           "Per-layer ranks under a KV-cache budget instead: at most this "
+           "many bits per token (16 per cached element), the components "
+           "with the least share of their layer's energy dropped first">,
     Option<"stats", "stats", "std::string", "\"\"",
            "The statistics archive of resq-compile --calibrate">,
   ];

@@ -45,8 +45,12 @@ def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
     score scale kept), and W_v, W_o become `[d, n_kv r]`, `[n_heads r, d]`.
     A rank equal to the head size is today's rotation, bit for bit (no
     attribute, the same archive). `kv-threshold=t` chooses each layer's
-    ranks from the undamped spectra as `--resq-lowrank-attention` does. The
-    ranks are recorded as `resq.k_rank` / `resq.v_rank`.
+    ranks from the undamped spectra as `--resq-lowrank-attention` does;
+    `kv-bits-per-token=B` allocates them under a budget (a head at rank r
+    costs `high kv-high-bits + (r - high) kv-bits` per token, keys and
+    values alike; the components with the least share of their space's
+    energy are dropped first, across layers). The ranks are recorded as
+    `resq.k_rank` / `resq.v_rank`.
 
     The rotated weights are new archive tensors (`<name>.rotated`); `U_C`
     matrices are archive tensors too (`layers.L.rotate_qk`). The model
@@ -75,6 +79,14 @@ def ResqRotate : Pass<"resq-rotate", "::mlir::ModuleOp"> {
     Option<"kvThreshold", "kv-threshold", "double", "0",
            "scheme=resq: each layer's ranks from the calibration spectra, t "
            "in (0, 1] (instead of k-rank and v-rank)">,
+    Option<"kvBitsPerToken", "kv-bits-per-token", "double", "0",
+           "scheme=resq: each layer's ranks under a KV-cache budget of this "
+           "many bits per token (the weakest shares of energy dropped "
+           "first)">,
+    Option<"kvBits", "kv-bits", "int64_t", "4",
+           "The KV cache's low width, for kv-bits-per-token's accounting">,
+    Option<"kvHighBits", "kv-high-bits", "int64_t", "8",
+           "The KV cache's high width, for kv-bits-per-token's accounting">,
   ];
 }
 

@@ -42,17 +42,21 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       return signalPassFailure();
     }
     if (lowRank() && scheme != resq::RotationScheme::Resq) {
-      module.emitError() << "--resq-rotate: k-rank, v-rank and kv-threshold "
-                            "need scheme=resq (its PCA bases)";
+      module.emitError() << "--resq-rotate: k-rank, v-rank, kv-threshold and "
+                            "kv-bits-per-token need scheme=resq (its PCA "
+                            "bases)";
       return signalPassFailure();
     }
-    if (kvThreshold != 0 &&
-        (kvThreshold < 0 || kvThreshold > 1 || kRank != 0 || vRank != 0)) {
-      module.emitError() << "--resq-rotate: kv-threshold "
-                         << double(kvThreshold)
-                         << (kRank != 0 || vRank != 0
-                                 ? " and k-rank/v-rank exclude each other"
-                                 : " is not in (0, 1]");
+    if ((kRank != 0 || vRank != 0) + (kvThreshold != 0) +
+            (kvBitsPerToken != 0) >
+        1) {
+      module.emitError() << "--resq-rotate: k-rank/v-rank, kv-threshold and "
+                            "kv-bits-per-token exclude each other";
+      return signalPassFailure();
+    }
+    if (kvThreshold < 0 || kvThreshold > 1 || kvBitsPerToken < 0) {
+      module.emitError() << "--resq-rotate: kv-threshold must be in (0, 1] "
+                            "and kv-bits-per-token positive";
       return signalPassFailure();
     }
     if (scheme == resq::RotationScheme::Resq &&
@@ -112,7 +116,46 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
 
   //===--- matrices --------------------------------------------------===//
 
-  bool lowRank() const { return kRank != 0 || vRank != 0 || kvThreshold != 0; }
+  bool lowRank() const {
+    return kRank != 0 || vRank != 0 || kvThreshold != 0 || kvBitsPerToken != 0;
+  }
+
+  /// Per-layer ranks kv-bits-per-token chose (empty without a budget).
+  std::vector<int64_t> budgetKeyRanks, budgetValueRanks;
+
+  /// Allocates the budget over the model's layers: ResQ's high part of
+  /// each head stays, the rest of a head costs kv-bits per component.
+  bool allocateBudget(resq::TransformerStructure &model, int64_t high) {
+    std::vector<resq::AttentionMoments> layers;
+    for (auto [l, layer] : llvm::enumerate(model.layers)) {
+      FailureOr<resq::AttentionMoments> moments =
+          resq::readAttentionMoments(layer.attention, statistics, l);
+      if (failed(moments))
+        return false;
+      layers.push_back(std::move(*moments));
+    }
+    int64_t kvHeads = model.layers.front().attention.getNumKvHeads();
+    double fixedBits = double(kvHeads * high * (kvHighBits - kvBits));
+    std::vector<resq::numerics::RankSpace> spaces =
+        resq::kvBudgetSpaces(layers, high, fixedBits, double(kvBits * kvHeads));
+    std::optional<std::vector<int64_t>> ranks =
+        resq::numerics::allocateRanks(spaces, kvBitsPerToken);
+    if (!ranks) {
+      double floor = 2.0 * layers.size() * kvHeads * high * kvHighBits;
+      model.layers.front().attention.emitError()
+          << "--resq-rotate: kv-bits-per-token " << double(kvBitsPerToken)
+          << " is below the " << floor
+          << " bits of the high-precision channels alone";
+      return false;
+    }
+    budgetKeyRanks.clear();
+    budgetValueRanks.clear();
+    for (size_t l = 0; l < layers.size(); ++l) {
+      budgetKeyRanks.push_back((*ranks)[2 * l]);
+      budgetValueRanks.push_back((*ranks)[2 * l + 1]);
+    }
+    return true;
+  }
 
   /// The mean second moment of `site` for `group`, or nullopt after a
   /// diagnostic.
@@ -221,7 +264,8 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       }
       c /= double(kvHeads);
       std::optional<int64_t> keyRank =
-          kvThreshold != 0
+          kvBitsPerToken != 0 ? budgetKeyRanks[l]
+          : kvThreshold != 0
               ? thresholdRank({c}, high)
               : checkedRank(layer.attention, "k-rank", kRank, hd, high);
       if (!keyRank)
@@ -335,8 +379,13 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
           return;
         valueMoments.push_back(std::move(*c));
       }
+      if (kvBitsPerToken != 0 && l == 0 && !allocateBudget(model, high)) {
+        hadError = true;
+        return;
+      }
       std::optional<int64_t> valueRank =
-          kvThreshold != 0
+          kvBitsPerToken != 0 ? budgetValueRanks[l]
+          : kvThreshold != 0
               ? thresholdRank(valueMoments, high)
               : checkedRank(layer.attention, "v-rank", vRank, hd, high);
       if (!valueRank)

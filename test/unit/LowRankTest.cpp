@@ -175,3 +175,35 @@ TEST(LowRank, FoldedKeysAreProjectedPerHead) {
               1e-12);
   }
 }
+
+// The budget drops the components with the least share of their space's
+// energy, across spaces: here all three weak ones of the second space
+// before any of the first's.
+TEST(LowRank, AllocateRanksDropsTheWeakestSharesFirst) {
+  RankSpace flat, peaked;
+  flat.energies = Eigen::Vector4d(4, 3, 2, 1);
+  peaked.energies = Eigen::Vector4d(10, 0.5, 0.4, 0.1);
+  std::optional<std::vector<int64_t>> ranks =
+      allocateRanks({flat, peaked}, 5 * 16);
+  ASSERT_TRUE(ranks);
+  EXPECT_EQ(*ranks, (std::vector<int64_t>{4, 1}));
+  // One more component to drop: the flat space's weakest (share 0.1).
+  ranks = allocateRanks({flat, peaked}, 4 * 16);
+  ASSERT_TRUE(ranks);
+  EXPECT_EQ(*ranks, (std::vector<int64_t>{3, 1}));
+  // A budget the full ranks fit keeps them.
+  EXPECT_EQ(*allocateRanks({flat, peaked}, 1e9), (std::vector<int64_t>{4, 4}));
+}
+
+// Fixed bits (ResQ's 8-bit part) count, minimum ranks hold, and a budget
+// below the minimum is refused.
+TEST(LowRank, AllocateRanksKeepsMinimaAndFixedBits) {
+  RankSpace space;
+  space.energies = Eigen::Vector4d(4, 3, 2, 1);
+  space.minRank = 2;
+  space.fixedBits = 100;
+  space.bitsPerComponent = 4;
+  EXPECT_EQ(*allocateRanks({space}, 100 + 3 * 4), (std::vector<int64_t>{3}));
+  EXPECT_EQ(*allocateRanks({space}, 100 + 2 * 4), (std::vector<int64_t>{2}));
+  EXPECT_FALSE(allocateRanks({space}, 100 + 2 * 4 - 1));
+}

@@ -160,6 +160,13 @@ static cl::opt<double> kvThreshold(
              "spectra, the directions whose normalised singular values sum "
              "to less than t, t in (0, 1]"),
     cl::init(0), cl::cat(category));
+static cl::opt<double> kvBitsPerToken(
+    "kv-bits-per-token",
+    cl::desc("Low-rank attention: each layer's key and value ranks under a "
+             "KV-cache budget of this many bits per token over all layers "
+             "(fp32: 16 per cached element; resq: its KV bits), the weakest "
+             "components dropped first"),
+    cl::init(0), cl::cat(category));
 static cl::opt<Target>
     target("target",
            cl::desc("What the model runs on (cim needs --scheme rtn "
@@ -249,6 +256,7 @@ int main(int argc, char **argv) {
   quantize.kRank = kvRank.getNumOccurrences() ? kvRank : kRank;
   quantize.vRank = kvRank.getNumOccurrences() ? kvRank : vRank;
   quantize.kvThreshold = kvThreshold;
+  quantize.kvBitsPerToken = kvBitsPerToken;
 
   options.target = target;
   if (std::string problem = resq::driver::checkCompileOptions(options);

@@ -88,6 +88,12 @@ struct QuantizePipelineOptions
                      "from the calibration spectra, t in (0, 1] (needs "
                      "stats)"),
       llvm::cl::init(0)};
+  Option<double> kvBitsPerToken{
+      *this, "kv-bits-per-token",
+      llvm::cl::desc("Low-rank attention: each layer's ranks under a "
+                     "KV-cache budget of this many bits per token (needs "
+                     "stats)"),
+      llvm::cl::init(0)};
   Option<bool> rotated{
       *this, "rotated",
       llvm::cl::desc("The model is rotated already (resq-compile rotates "

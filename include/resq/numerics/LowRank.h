@@ -51,6 +51,27 @@ std::optional<double> searchThreshold(const std::function<bool(double)> &passes,
 /// convention of symmetricEigen.
 Eigen::MatrixXd leadingDirections(const Eigen::MatrixXd &moment, int64_t rank);
 
+/// One space a KV-cache budget shrinks (a layer's keys, or its values):
+/// the energy each of its components carries, strongest first (for values,
+/// summed over the KV heads, which share one rank), and what the cache pays
+/// per token for it at rank r: fixedBits + r * bitsPerComponent.
+struct RankSpace {
+  Eigen::VectorXd energies;
+  int64_t minRank = 1;
+  double fixedBits = 0;
+  double bitsPerComponent = 16;
+};
+
+/// Ranks for `spaces` whose cache fits `budgetBits` per token and whose
+/// predicted error is least: the error of dropping a component is its
+/// share of its space's energy, and the weakest components of all spaces
+/// are dropped first (optimal for the sum of those shares when each
+/// component of a space costs the same, as here, since a space's shares
+/// grow as it shrinks). nullopt when even every space at its minimum rank
+/// exceeds the budget.
+std::optional<std::vector<int64_t>>
+allocateRanks(const std::vector<RankSpace> &spaces, double budgetBits);
+
 /// Weights of the attention projections in resq's orientation (`y = x W`,
 /// W is [in, out]): W_v is [d, kvHeads * hd] with KV head g in columns
 /// [g hd, (g+1) hd); W_o is [heads * hd, d] with query head j in rows
