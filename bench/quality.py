@@ -323,8 +323,7 @@ def measure_kv(model, jobs, fp32_dir, tools, work, args):
 
 
 def kv_table(model, kv_rows, fp32_ppl):
-    _, kv_heads, hd = model.attention
-    layers = model.attention[0]
+    layers, kv_heads, hd = model.attention
     _, resq_bits = kv_configs(model)
     fp16_bits = 2 * 16 * hd * layers * kv_heads
     lines = ["| configuration | rank (K and V) | KV bits/token | of ResQ KV4 | perplexity | "

@@ -73,7 +73,8 @@ LogicalResult ResqDialect::verifyOperationAttribute(Operation *op,
   }
   // The ranks --resq-lowrank-attention chose for an attention's keys and
   // values (a record for reports; the types carry them).
-  if (attr.getName() == "resq.k_rank" || attr.getName() == "resq.v_rank") {
+  if (attr.getName() == getKeyRankAttrName() ||
+      attr.getName() == getValueRankAttrName()) {
     auto rank = dyn_cast<IntegerAttr>(attr.getValue());
     if (!isa<AttentionOp>(op) || !rank || rank.getInt() < 1)
       return op->emitError() << "'" << attr.getName().getValue()

@@ -38,6 +38,13 @@ def Resq_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getParamsAttrName() {
       return ::llvm::StringLiteral("resq.params");
     }
+    /// The ranks low-rank attention gave a resq.attention's keys and values.
+    static constexpr ::llvm::StringLiteral getKeyRankAttrName() {
+      return ::llvm::StringLiteral("resq.k_rank");
+    }
+    static constexpr ::llvm::StringLiteral getValueRankAttrName() {
+      return ::llvm::StringLiteral("resq.v_rank");
+    }
     /// The module attribute that records the rotation scheme applied.
     static constexpr ::llvm::StringLiteral getRotationAttrName() {
       return ::llvm::StringLiteral("resq.rotation");

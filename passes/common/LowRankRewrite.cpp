@@ -143,7 +143,8 @@ LogicalResult projectQueriesAndKeys(TransformerLayer &layer,
   }
   if (scale)
     attention.setScaleAttr(b.getF64FloatAttr(*scale));
-  attention->setAttr("resq.k_rank", b.getI64IntegerAttr(basis.cols()));
+  attention->setAttr(ResqDialect::getKeyRankAttrName(),
+                     b.getI64IntegerAttr(basis.cols()));
   return success();
 }
 
@@ -195,7 +196,8 @@ LogicalResult shrinkValueHeads(TransformerLayer &layer, ModuleParams &params,
       addMatrixParam(ob, layer.o.getLoc(), params, outputName, outputWeight));
   if (Operation *old = oldInput.getDefiningOp())
     eraseDeadChain(old);
-  attention->setAttr("resq.v_rank", ob.getI64IntegerAttr(rank));
+  attention->setAttr(ResqDialect::getValueRankAttrName(),
+                     ob.getI64IntegerAttr(rank));
   return success();
 }
 

@@ -108,8 +108,8 @@ void findMlp(TransformerLayer &layer) {
 } // namespace
 
 bool TransformerLayer::isLowRank() const {
-  return attention && (attention->hasAttr("resq.k_rank") ||
-                       attention->hasAttr("resq.v_rank"));
+  return attention && (attention->hasAttr(ResqDialect::getKeyRankAttrName()) ||
+                       attention->hasAttr(ResqDialect::getValueRankAttrName()));
 }
 
 LogicalResult refuseLowRank(ArrayRef<TransformerStructure> models,

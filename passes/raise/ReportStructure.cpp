@@ -78,8 +78,10 @@ struct ReportStructure : resq::impl::ResqReportStructureBase<ReportStructure> {
 
   /// The ranks --resq-lowrank-attention chose for this layer, if any.
   static void reportRanks(llvm::raw_ostream &os, resq::AttentionOp attention) {
-    auto kRank = attention->getAttrOfType<IntegerAttr>("resq.k_rank");
-    auto vRank = attention->getAttrOfType<IntegerAttr>("resq.v_rank");
+    auto kRank = attention->getAttrOfType<IntegerAttr>(
+        resq::ResqDialect::getKeyRankAttrName());
+    auto vRank = attention->getAttrOfType<IntegerAttr>(
+        resq::ResqDialect::getValueRankAttrName());
     if (!kRank && !vRank)
       return;
     os << "; low rank:";

@@ -352,6 +352,16 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
       write(model.embedding.getTableMutable(), *table * u);
     transform(model.lmHead, &ut, nullptr);
 
+    // A KV budget is shared by the layers: their ranks are chosen first.
+    if (kvBitsPerToken != 0) {
+      int64_t hd = model.layers.front().attention.getHeadDim();
+      if (!allocateBudget(model,
+                          resq::numerics::highChannels(hd, highFraction))) {
+        hadError = true;
+        return;
+      }
+    }
+
     for (auto [l, layer] : llvm::enumerate(model.layers)) {
       if (hadError)
         return;
@@ -378,10 +388,6 @@ struct Rotate : resq::impl::ResqRotateBase<Rotate> {
         if (!c)
           return;
         valueMoments.push_back(std::move(*c));
-      }
-      if (kvBitsPerToken != 0 && l == 0 && !allocateBudget(model, high)) {
-        hadError = true;
-        return;
       }
       std::optional<int64_t> valueRank =
           kvBitsPerToken != 0 ? budgetValueRanks[l]
